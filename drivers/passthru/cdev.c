@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device nodes /dev/passthru/DDDD:BB:DD.F: their class, their
+ * lifetime, and their file operations.  The lifetime rules are written
+ * at the top of passthru_priv.h.
+ */
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "passthru_priv.h"
+
+/* One minor per claimed function; the region is allocated whole at init. */
+#define PASSTHRU_MINORS (MINORMASK + 1)
+#define PASSTHRU_BUSY_OPEN 0
+
+static struct class *passthru_class;
+static dev_t passthru_devt;
+static DEFINE_IDA(passthru_minors);
+
+static int passthru_device_info(struct passthru_device *pt, void *cmd)
+{
+	struct passthru_device_info *info = cmd;
+	int ret;
+
+	ret = passthru_device_info_check(info);
+	if (ret)
+		return ret;
+	*info = pt->info;
+	return 0;
+}
+
+static const struct passthru_ioctl_op passthru_device_ops[] = {
+	{
+		.cmd = PASSTHRU_DEVICE_INFO,
+		.size = sizeof(struct passthru_device_info),
+		.min_size = offsetofend(struct passthru_device_info, iommu_group),
+		.valid_flags = 0,
+		.execute = passthru_device_info,
+	},
+};
+
+/* Large enough for the struct of every ioctl in the tables above. */
+union passthru_ioctl_buf {
+	struct passthru_device_info device_info;
+};
+
+static long passthru_device_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	struct passthru_device *pt = file->private_data;
+	const struct passthru_ioctl_op *op = NULL;
+	void __user *uarg = (void __user *)arg;
+	union passthru_ioctl_buf buf;
+	u32 usize;
+	int ret;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(passthru_device_ops); i++)
+		if (passthru_device_ops[i].cmd == cmd)
+			op = &passthru_device_ops[i];
+	if (!op)
+		return -ENOTTY;
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	ret = passthru_check_size(op, usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	if (ret)
+		return ret;
+	ret = passthru_check_flags(op, &buf);
+	if (ret)
+		return ret;
+
+	mutex_lock(&pt->lock);
+	if (pt->removed)
+		ret = -ENODEV;
+	else
+		ret = op->execute(pt, &buf);
+	mutex_unlock(&pt->lock);
+	if (ret)
+		return ret;
+
+	/* Report how much of the struct this kernel filled, then copy out. */
+	usize = min(usize, op->size);
+	memcpy(&buf, &usize, sizeof(usize));
+	if (copy_to_user(uarg, &buf, usize))
+		return -EFAULT;
+	return 0;
+}
+
+static int passthru_device_open(struct inode *inode, struct file *file)
+{
+	struct passthru_device *pt =
+		container_of(inode->i_cdev, struct passthru_device, cdev);
+	int ret = 0;
+
+	if (test_and_set_bit_lock(PASSTHRU_BUSY_OPEN, &pt->busy))
+		return -EBUSY;
+	mutex_lock(&pt->lock);
+	if (pt->removed)
+		ret = -ENODEV;
+	mutex_unlock(&pt->lock);
+	if (ret) {
+		clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
+		return ret;
+	}
+	file->private_data = pt;
+	return 0;
+}
+
+static int passthru_device_release(struct inode *inode, struct file *file)
+{
+	struct passthru_device *pt = file->private_data;
+
+	clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
+	return 0;
+}
+
+static const struct file_operations passthru_device_fops = {
+	.owner = THIS_MODULE,
+	.open = passthru_device_open,
+	.release = passthru_device_release,
+	.unlocked_ioctl = passthru_device_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/* Called when the last reference to @dev goes: after remove() and close(). */
+static void passthru_device_free(struct device *dev)
+{
+	struct passthru_device *pt = container_of(dev, struct passthru_device, dev);
+
+	ida_free(&passthru_minors, MINOR(dev->devt));
+	pci_dev_put(pt->pdev);
+	mutex_destroy(&pt->lock);
+	kfree(pt);
+}
+
+/**
+ * passthru_device_create() - make the node of a newly claimed function
+ * @pdev: the function, being probed
+ * @group_id: its IOMMU group number
+ *
+ * Context: process context, from probe().
+ * Return: the new device, its node live, or an ERR_PTR().
+ */
+struct passthru_device *passthru_device_create(struct pci_dev *pdev,
+					       unsigned int group_id)
+{
+	struct passthru_device *pt;
+	int minor;
+	int ret;
+
+	pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+	if (!pt)
+		return ERR_PTR(-ENOMEM);
+	minor = ida_alloc_max(&passthru_minors, PASSTHRU_MINORS - 1, GFP_KERNEL);
+	if (minor < 0) {
+		kfree(pt);
+		return ERR_PTR(minor);
+	}
+
+	mutex_init(&pt->lock);
+	pt->pdev = pci_dev_get(pdev);
+	passthru_fill_info(&pt->info, pdev, group_id);
+	device_initialize(&pt->dev);
+	pt->dev.class = passthru_class;
+	pt->dev.parent = &pdev->dev;
+	pt->dev.devt = MKDEV(MAJOR(passthru_devt), minor);
+	pt->dev.release = passthru_device_free;
+	/* From here on, put_device() frees everything above. */
+	ret = dev_set_name(&pt->dev, "%s", pci_name(pdev));
+	if (ret)
+		goto err_put;
+	cdev_init(&pt->cdev, &passthru_device_fops);
+	pt->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&pt->cdev, &pt->dev);
+	if (ret)
+		goto err_put;
+	return pt;
+
+err_put:
+	put_device(&pt->dev);
+	return ERR_PTR(ret);
+}
+
+/**
+ * passthru_device_remove() - revoke a function's node
+ * @pt: the device, from probe()
+ *
+ * The node disappears at once; files still open on it fail every ioctl
+ * with ENODEV from now on and free @pt when the last one closes.
+ *
+ * Context: process context, from remove().
+ */
+void passthru_device_remove(struct passthru_device *pt)
+{
+	mutex_lock(&pt->lock);
+	pt->removed = true;
+	mutex_unlock(&pt->lock);
+	cdev_device_del(&pt->cdev, &pt->dev);
+	put_device(&pt->dev);
+}
+
+static char *passthru_devnode(PASSTHRU_DEVNODE_CONST struct device *dev,
+			      umode_t *mode)
+{
+	return kasprintf(GFP_KERNEL, "passthru/%s", dev_name(dev));
+}
+
+/**
+ * passthru_cdev_init() - register the device class and the minor numbers
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
+int passthru_cdev_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&passthru_devt, 0, PASSTHRU_MINORS, "passthru");
+	if (ret)
+		return ret;
+	passthru_class = passthru_class_create("passthru");
+	if (IS_ERR(passthru_class)) {
+		ret = PTR_ERR(passthru_class);
+		goto err_region;
+	}
+	passthru_class->devnode = passthru_devnode;
+	return 0;
+
+err_region:
+	unregister_chrdev_region(passthru_devt, PASSTHRU_MINORS);
+	return ret;
+}
+
+/**
+ * passthru_cdev_exit() - undo passthru_cdev_init()
+ *
+ * Context: module exit, after every device was removed.
+ */
+void passthru_cdev_exit(void)
+{
+	class_destroy(passthru_class);
+	unregister_chrdev_region(passthru_devt, PASSTHRU_MINORS);
+	ida_destroy(&passthru_minors);
+}

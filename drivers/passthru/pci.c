@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pci_driver: which functions passthru accepts, and what it logs when
+ * it claims one.
+ */
+#include <linux/iommu.h>
+#include <linux/pci.h>
+
+#include "passthru_priv.h"
+
+/**
+ * passthru_fill_info() - take the identity snapshot returned by DEVICE_INFO
+ * @info: filled; every member the kernel owns is written
+ * @pdev: the function
+ * @group_id: its IOMMU group number
+ *
+ * Context: process context, @pdev bound to passthru.
+ */
+void passthru_fill_info(struct passthru_device_info *info,
+			struct pci_dev *pdev, unsigned int group_id)
+{
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->vendor = pdev->vendor;
+	info->device = pdev->device;
+	info->subsystem_vendor = pdev->subsystem_vendor;
+	info->subsystem_device = pdev->subsystem_device;
+	info->class_code = pdev->class;
+	info->revision = pdev->revision;
+	/* The upper half of a 64-bit BAR has no resource of its own. */
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		if (pci_resource_len(pdev, i))
+			info->num_bars++;
+	if (pci_is_pcie(pdev))
+		info->caps |= PASSTHRU_DEVICE_PCIE;
+	info->iommu_group = group_id;
+}
+
+static void passthru_log_resource(struct pci_dev *pdev, int resno,
+				  const char *name)
+{
+	struct resource *res = &pdev->resource[resno];
+	char desc[PASSTHRU_BAR_DESC_LEN];
+
+	if (!resource_size(res))
+		return;
+	if (passthru_describe_bar(desc, sizeof(desc), name, res->flags,
+				  res->start, resource_size(res)) < 0)
+		return;
+	pci_info(pdev, "%s\n", desc);
+}
+
+static void passthru_log_bars(struct pci_dev *pdev)
+{
+	char name[8];
+	int i;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		snprintf(name, sizeof(name), "BAR%d", i);
+		passthru_log_resource(pdev, i, name);
+	}
+	passthru_log_resource(pdev, PCI_ROM_RESOURCE, "ROM");
+}
+
+static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct passthru_device *pt;
+	struct iommu_group *group;
+	unsigned int group_id;
+
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+		pci_warn(pdev, "refused: a bridge (header type %#x) cannot be passed through; designate the functions behind it\n",
+			 pdev->hdr_type);
+		return -ENODEV;
+	}
+	group = iommu_group_get(&pdev->dev);
+	if (!group) {
+		pci_warn(pdev, "refused: not behind an IOMMU (no IOMMU group); enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on\n");
+		return -ENODEV;
+	}
+	group_id = iommu_group_id(group);
+	iommu_group_put(group);
+
+	pt = passthru_device_create(pdev, group_id);
+	if (IS_ERR(pt))
+		return PTR_ERR(pt);
+	pci_set_drvdata(pdev, pt);
+	passthru_log_bars(pdev);
+	pci_info(pdev, "claimed as /dev/passthru/%s, IOMMU group %u\n",
+		 pci_name(pdev), group_id);
+	return 0;
+}
+
+static void passthru_remove(struct pci_dev *pdev)
+{
+	struct passthru_device *pt = pci_get_drvdata(pdev);
+
+	passthru_device_remove(pt);
+	pci_info(pdev, "released by passthru\n");
+}
+
+/*
+ * No static ID table: functions are designated with the ids= parameter
+ * (dynamic IDs) or through driver_override.  DMA ownership is managed by
+ * passthru itself, so the driver core must not claim the default domain.
+ */
+struct pci_driver passthru_pci_driver = {
+	.name = "passthru",
+	.probe = passthru_probe,
+	.remove = passthru_remove,
+	.driver_managed_dma = true,
+};

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit suite passthru_uapi: validation of ioctl arguments. */
+#include <kunit/test.h>
+
+#include "../drivers/passthru/uapi.c"
+
+static const struct passthru_ioctl_op info_op = {
+	.cmd = PASSTHRU_DEVICE_INFO,
+	.size = sizeof(struct passthru_device_info),
+	.min_size = offsetofend(struct passthru_device_info, iommu_group),
+	.valid_flags = 0,
+};
+
+struct size_case {
+	const char *desc;
+	u32 usize;
+	int ret;
+};
+
+static const struct size_case size_cases[] = {
+	{ "zero", 0, -EINVAL },
+	{ "header only", 8, -EINVAL },
+	{ "one short of v1", 31, -EINVAL },
+	{ "v1 exactly", 32, 0 },
+	{ "newer caller", 40, 0 },
+	{ "4096", 4096, 0 },
+	{ "4097", 4097, -E2BIG },
+	{ "U32_MAX", U32_MAX, -E2BIG },
+};
+
+static void size_case_desc(const struct size_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+
+KUNIT_ARRAY_PARAM(size, size_cases, size_case_desc);
+
+static void check_size_bounds(struct kunit *test)
+{
+	const struct size_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, passthru_check_size(&info_op, c->usize), c->ret);
+}
+
+static void check_flags_unknown_bit(struct kunit *test)
+{
+	struct passthru_ioctl_op op = info_op;
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	op.valid_flags = BIT(0);
+	info.flags = BIT(1);
+	KUNIT_EXPECT_EQ(test, passthru_check_flags(&op, &info), -EINVAL);
+}
+
+static void check_flags_known_bit(struct kunit *test)
+{
+	struct passthru_ioctl_op op = info_op;
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	op.valid_flags = BIT(0) | BIT(2);
+	info.flags = BIT(2);
+	KUNIT_EXPECT_EQ(test, passthru_check_flags(&op, &info), 0);
+}
+
+static void check_flags_none_allowed(struct kunit *test)
+{
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	info.flags = BIT(31);
+	KUNIT_EXPECT_EQ(test, passthru_check_flags(&info_op, &info), -EINVAL);
+}
+
+static void device_info_check_reserved_set(struct kunit *test)
+{
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	info.__reserved = 0x100;
+	KUNIT_EXPECT_EQ(test, passthru_device_info_check(&info), -EINVAL);
+}
+
+static void device_info_check_reserved_clear(struct kunit *test)
+{
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	KUNIT_EXPECT_EQ(test, passthru_device_info_check(&info), 0);
+}
+
+static struct kunit_case passthru_uapi_cases[] = {
+	KUNIT_CASE_PARAM(check_size_bounds, size_gen_params),
+	KUNIT_CASE(check_flags_unknown_bit),
+	KUNIT_CASE(check_flags_known_bit),
+	KUNIT_CASE(check_flags_none_allowed),
+	KUNIT_CASE(device_info_check_reserved_set),
+	KUNIT_CASE(device_info_check_reserved_clear),
+	{}
+};
+
+static struct kunit_suite passthru_uapi_suite = {
+	.name = "passthru_uapi",
+	.test_cases = passthru_uapi_cases,
+};
+
+kunit_test_suites(&passthru_uapi_suite);
+
+MODULE_DESCRIPTION("KUnit suites for passthru");
+MODULE_LICENSE("GPL");

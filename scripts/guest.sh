@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one test guest under QEMU (TCG) and judge it.
+#
+#   scripts/guest.sh VARIANT
+#
+# VARIANT    kernel   IOMMU    runs
+# vtd        Debian   VT-d     tools/testing/guest/check.sh
+# amdvi      Debian   AMD-Vi   check.sh
+# noiommu    Debian   none     check.sh (probe must refuse)
+# debug      debug    VT-d     check.sh, plus kmemleak
+# kunit      debug    VT-d     kunit.sh (KTAP parsed by scripts/ktap.py)
+# demo       Debian   VT-d     demo.sh, on the terminal
+#
+# Prints "[VARIANT] N passed, N failed" last and exits non-zero on any
+# failed check, a missing end marker (crash, hang) or a kernel splat
+# (BUG, WARNING, KASAN, lockdep, kmemleak...) in the guest's console log.
+. "$(dirname "$0")/common.sh"
+
+variant=${1:?usage: guest.sh vtd|amdvi|noiommu|debug|kunit|demo}
+case $variant in
+vtd | amdvi | noiommu | demo) flavour=distro ;;
+debug | kunit) flavour=debug ;;
+*) die "unknown variant $variant" ;;
+esac
+
+# Kernel and module build tree of the flavour.
+if [ $flavour = distro ]; then
+	kdir=$("$TOP/scripts/distro-kernel.sh")
+	kernel=$(ls "$kdir"/boot/vmlinuz-*)
+	modsrc=$kdir/headers
+	abi=${kernel##*/vmlinuz-}
+	extra_mods=("$kdir/lib/modules/$abi/kernel/drivers/net/ethernet/intel/e1000/e1000.ko")
+else
+	kdir=$("$TOP/scripts/debug-kernel.sh")
+	kernel=$kdir/arch/x86/boot/bzImage
+	modsrc=$kdir
+	extra_mods=()
+fi
+
+# passthru.ko (and passthru_kunit.ko where the kernel has KUnit), built in
+# a copy of the sources so that the two flavours do not share objects.
+build=$OUT/build-$flavour
+mkdir -p "$build"
+cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$TOP/kunit" "$build/"
+make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
+	{ cat "$OUT/build-$flavour.log" >&2; die "module build failed for $flavour"; }
+
+# Static test programs.
+mkdir -p "$OUT/bin"
+gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
+	-o "$OUT/bin/pt_test" "$TOP/tools/testing/pt_test.c"
+
+# The initramfs: busybox, /init, the test scripts, programs and modules.
+root=$OUT/root-$flavour
+rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
+cp /bin/busybox "$root/bin/busybox"
+cp "$OUT/bin/pt_test" "$root/bin/"
+cp "$TOP/tools/testing/guest/init" "$root/init"
+chmod +x "$root/init"
+cp "$TOP"/tools/testing/guest/*.sh "$root/tests/"
+find "$build" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
+for m in "${extra_mods[@]}"; do cp "$m" "$root/lib/modules/"; done
+initrd=$OUT/initramfs-$flavour.cpio
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"
+
+# The machine.
+nvme_img=$OUT/nvme.img
+[ -f "$nvme_img" ] || truncate -s 16M "$nvme_img"
+qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
+	-kernel "$kernel" -initrd "$initrd")
+append="console=ttyS0 panic=-1 pt.variant=$variant"
+case $variant in
+noiommu) qemu+=(-M q35 -m 1G) ;;
+amdvi) qemu+=(-M q35,kernel-irqchip=split -m 1G -device amd-iommu,intremap=on) ;;
+*) qemu+=(-M q35,kernel-irqchip=split -m 2G
+	-device intel-iommu,intremap=on,caching-mode=on)
+	append+=" intel_iommu=on" ;;
+esac
+qemu+=(-device edu,addr=03.0)
+if [ $variant != noiommu ]; then
+	qemu+=(-device pci-testdev,addr=04.0
+		-drive if=none,id=nvm,file="$nvme_img",format=raw
+		-device nvme,serial=passthru0,drive=nvm,addr=05.0
+		-device e1000e,addr=06.0
+		-device pcie-pci-bridge,id=br0,addr=07.0
+		-device edu,bus=br0,addr=01.0
+		-device e1000,bus=br0,addr=02.0)
+fi
+
+case $variant in
+demo) mode=demo ;;
+kunit) mode=kunit ;;
+*) mode=check ;;
+esac
+append+=" pt.mode=$mode"
+
+if [ $mode = demo ]; then
+	append+=" quiet"
+	exec timeout 300 "${qemu[@]}" -append "$append" -serial stdio
+fi
+
+dir=$OUT/$variant
+rm -rf "$dir" && mkdir -p "$dir"
+log "booting $variant guest; logs in $dir"
+timeout_s=300
+[ $flavour = debug ] && timeout_s=900
+start=$(date +%s)
+timeout $timeout_s "${qemu[@]}" -append "$append" \
+	-serial file:"$dir/console.log" -serial file:"$dir/results.log" \
+	>"$dir/qemu.log" 2>&1 || log "qemu exited with $? (see $dir/qemu.log)"
+log "$variant guest ran for $(($(date +%s) - start)) s"
+
+exec "$TOP/scripts/judge.sh" "$variant" "$dir"

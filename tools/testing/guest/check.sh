@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+# The integration tests, run inside the guest as a VMM and an administrator
+# would.  $1 is the variant: vtd, amdvi, debug (an IOMMU is present) or
+# noiommu.
+. /tests/lib.sh
+variant=$1
+
+# kmemleak (debug kernel): forget what boot allocated, check at the end.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -e $KMEMLEAK ] && echo clear >$KMEMLEAK
+
+if [ "$variant" = noiommu ]; then
+	expect "noiommu: insmod with ids=" insmod $PT ids=1234:11e8
+	expect "noiommu: probe refused with the remedy in dmesg" in_dmesg \
+		"passthru $EDU: refused: not behind an IOMMU (no IOMMU group); enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on"
+	expect "noiommu: no node" test ! -e /dev/passthru/$EDU
+	expect "noiommu: function left unbound" test -z "$(driver_of $EDU)"
+	expect "noiommu: rmmod" rmmod passthru
+	exit 0
+fi
+
+# The test bed: an edu and an e1000 behind a PCIe-to-PCI bridge share the
+# bridge's IOMMU group; e1000 has its host driver.
+[ -f /lib/modules/e1000.ko ] && insmod /lib/modules/e1000.ko
+E1000=$(find_pci 8086 100e)
+EDU2=$(find_pci 1234 11e8 | grep -v "^$EDU\$")
+expect "testbed: e1000 behind the bridge is driven by e1000" \
+	test "$(driver_of "$E1000")" = e1000
+expect "testbed: bridge, edu and e1000 share one IOMMU group" \
+	test "$(ls /sys/bus/pci/devices/$EDU2/iommu_group/devices | wc -l)" = 3
+
+# ids=: malformed entries are reported and skipped, valid ones apply.
+expect "ids: insmod with malformed entries succeeds" \
+	insmod $PT "ids=1234:11e8,zzzz:1,1234,,1234:11e8:*"
+for e in zzzz:1 1234 '1234:11e8:*'; do
+	expect "ids: malformed \"$e\" reported" \
+		in_dmesg "passthru: ids: skipping malformed entry \"$e\""
+done
+expect "ids: valid entry applied" \
+	in_dmesg "passthru: ids: claiming functions matching 1234:11e8"
+for d in $EDU $EDU2; do
+	expect "ids: $d bound to passthru" test "$(driver_of $d)" = passthru
+	expect "ids: node /dev/passthru/$d is a character device" \
+		test -c /dev/passthru/$d
+done
+expect "probe: BAR0 of edu logged with address, size and type" \
+	in_dmesg_re "passthru $EDU: BAR0 mem 0x[0-9a-f]+ size 1 MiB, 32-bit\$"
+expect "probe: claim logged with node and group" \
+	in_dmesg "passthru $EDU: claimed as /dev/passthru/$EDU, IOMMU group $(group_of $EDU)"
+pt_test info $EDU
+pt_test info $EDU2
+expect "info: edu behind the bridge is in e1000's group" \
+	test "$(group_of $EDU2)" = "$(group_of "$E1000")"
+
+# driver_override + drivers_probe, bind and unbind.
+T=$TESTDEV
+sysfs_write /sys/bus/pci/devices/$T/driver_override passthru
+sysfs_write /sys/bus/pci/drivers_probe $T
+expect "override: drivers_probe binds pci-testdev" \
+	test "$(driver_of $T)" = passthru
+expect "override: node appears" test -c /dev/passthru/$T
+expect "override: I/O BAR logged" in_dmesg_re "passthru $T: BAR[0-5] io 0x[0-9a-f]+ size "
+pt_test info $T
+sysfs_write /sys/bus/pci/drivers/passthru/unbind $T
+expect "override: unbind gives the function back" test -z "$(driver_of $T)"
+expect "override: node goes away on unbind" test ! -e /dev/passthru/$T
+sysfs_write /sys/bus/pci/drivers/passthru/bind $T
+expect "override: bind through the driver's bind file" test -c /dev/passthru/$T
+sysfs_write /sys/bus/pci/drivers/passthru/unbind $T
+sysfs_write /sys/bus/pci/devices/$T/driver_override ""
+expect "override: cleared override leaves the function unbound" \
+	test -z "$(driver_of $T)"
+
+# A bridge is refused.
+sysfs_write /sys/bus/pci/devices/$BRIDGE/driver_override passthru
+sysfs_write /sys/bus/pci/drivers_probe $BRIDGE
+expect "probe: bridge refused with a clear message" \
+	in_dmesg "passthru $BRIDGE: refused: a bridge"
+expect "probe: bridge has no node" test ! -e /dev/passthru/$BRIDGE
+sysfs_write /sys/bus/pci/devices/$BRIDGE/driver_override ""
+
+# The first ioctl's argument rules and exclusive open.
+pt_test uapi $EDU
+
+# Revocation while open: unbind, then hot-remove.
+pt_test revoke $EDU unbind
+sysfs_write /sys/bus/pci/drivers_probe $EDU
+expect "revoke: function claimed again after close" test -c /dev/passthru/$EDU
+pt_test revoke $EDU remove
+sysfs_write /sys/bus/pci/rescan 1
+expect "revoke: rescanned function claimed again" test -c /dev/passthru/$EDU
+pt_test info $EDU
+
+# Unloading.
+expect "rmmod: passthru unloads once no node is open" rmmod passthru
+expect "rmmod: class and nodes are gone" \
+	test ! -e /sys/class/passthru -a ! -e /dev/passthru/$EDU
+expect "rmmod: edu released" test -z "$(driver_of $EDU)"
+expect "rmmod: e1000 keeps its host driver" test "$(driver_of "$E1000")" = e1000
+expect "reload: insmod after rmmod" insmod $PT ids=1234:11e8
+expect "reload: edu claimed again" test -c /dev/passthru/$EDU
+expect "reload: rmmod" rmmod passthru
+
+if [ -e $KMEMLEAK ]; then
+	# kmemleak reports objects older than 5 s, found by two scans.
+	sleep 6
+	echo scan >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	cat $KMEMLEAK >/tmp/leaks
+	expect "kmemleak: no unreferenced object" test ! -s /tmp/leaks
+	[ -s /tmp/leaks ] && head -n 40 /tmp/leaks | sed 's/^/# /'
+fi
+exit 0

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the in-guest test scripts (busybox sh).  Every check prints
+# one line, "ok - NAME" or "not ok - NAME: why"; the host counts them.
+
+PT=/lib/modules/passthru.ko
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# expect NAME COMMAND...: one check, passing when COMMAND succeeds.
+expect() {
+	_name=$1
+	shift
+	if "$@" >/tmp/expect.out 2>&1; then
+		ok "$_name"
+	else
+		not_ok "$_name: '$*' failed: $(head -c 300 /tmp/expect.out | tr '\n' ' ')"
+	fi
+}
+
+# in_dmesg TEXT: the kernel log has a line containing TEXT.
+in_dmesg() { dmesg | grep -qF -- "$1"; }
+# in_dmesg_re REGEX: the kernel log has a line matching REGEX.
+in_dmesg_re() { dmesg | grep -qE -- "$1"; }
+
+# driver_of BDF: the name of the driver bound to BDF, or nothing.
+driver_of() {
+	_l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	basename "$_l"
+}
+
+# find_pci VENDOR DEVICE: the addresses of the functions with these IDs.
+find_pci() {
+	for _d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_d/vendor")" = "0x$1" ] &&
+			[ "$(cat "$_d/device")" = "0x$2" ] && basename "$_d"
+	done
+	return 0
+}
+
+group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+
+sysfs_write() { echo "$2" >"$1" 2>/dev/null; }
+
+# Fixed addresses of the test bed (scripts/guest.sh places the devices).
+EDU=0000:00:03.0
+TESTDEV=0000:00:04.0
+BRIDGE=0000:00:07.0
