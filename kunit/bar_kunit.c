@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit suite passthru_bar: BAR descriptions in the probe log. */
 #include <kunit/test.h>
+#include <linux/sizes.h>
 
 #include "../drivers/passthru/bar.c"
 

@@ -77,8 +77,9 @@ amdvi) qemu+=(-M q35,kernel-irqchip=split -m 1G -device amd-iommu,intremap=on) ;
 	-device intel-iommu,intremap=on,caching-mode=on)
 	append+=" intel_iommu=on" ;;
 esac
+[ $variant = kunit ] && append+=" printk.time=0"
 qemu+=(-device edu,addr=03.0)
-if [ $variant != noiommu ]; then
+if [ $variant != noiommu ] && [ $variant != kunit ]; then
 	qemu+=(-device pci-testdev,addr=04.0
 		-drive if=none,id=nvm,file="$nvme_img",format=raw
 		-device nvme,serial=passthru0,drive=nvm,addr=05.0

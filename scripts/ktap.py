@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Parse the KTAP documents a KUnit guest printed between the markers
-"PT-KTAP-BEGIN <suite>" and "PT-KTAP-END" (the contents of
-/sys/kernel/debug/kunit/<suite>/results).
+"PT-KTAP-BEGIN <name>" and "PT-KTAP-END" (see tools/testing/guest/kunit.sh).
 
 Every leaf result counts once: a parameterised case counts each of its
 parameters.  A document that is not well-formed KTAP (missing header or
@@ -24,6 +23,22 @@ def indent_of(line):
     return len(line) - len(line.lstrip(' '))
 
 
+def structural(lines, name):
+    """Drop diagnostics: KUnit on 6.1 prints a failed expectation's details
+    ("Expected ...") indented and without a leading "#", at any depth.  An
+    unindented line that is not KTAP is noise and makes the document
+    malformed."""
+    kept = []
+    for line in lines:
+        text = line.strip()
+        if not text or text.startswith('#') or text == 'KTAP version 1' or \
+                PLAN.match(text) or RESULT.match(text):
+            kept.append(line)
+        elif indent_of(line) == 0:
+            raise Malformed(f'{name}: not KTAP: "{text}"')
+    return kept
+
+
 def parse(lines, pos, depth, counts, name):
     """Parse one (sub)document whose lines are indented by `depth`, starting
     at lines[pos] == 'KTAP version 1'.  Returns the position after it."""
@@ -38,7 +53,9 @@ def parse(lines, pos, depth, counts, name):
         line = lines[pos]
         ind = indent_of(line)
         text = line.strip()
-        if not text:
+        # Comments may come at any depth (KUnit puts a failed expectation's
+        # header at the case's depth, amid its parameters' results).
+        if not text or text.startswith('#'):
             pos += 1
             continue
         if ind < depth:
@@ -104,6 +121,7 @@ def main():
         elif raw == 'PT-KTAP-END' and doc is not None:
             counts = [0, 0, 0]
             try:
+                doc = structural(doc, name)
                 end = parse(doc, 0, 0, counts, name)
                 if any(line.strip() for line in doc[end:]):
                     raise Malformed(f'{name}: trailing lines')

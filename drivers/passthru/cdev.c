@@ -18,7 +18,18 @@
 #define PASSTHRU_MINORS (MINORMASK + 1)
 #define PASSTHRU_BUSY_OPEN 0
 
-static struct class *passthru_class;
+static char *passthru_devnode(PASSTHRU_DEVNODE_CONST struct device *dev,
+			      umode_t *mode)
+{
+	return kasprintf(GFP_KERNEL, "passthru/%s", dev_name(dev));
+}
+
+/* A static class: class_register() has the same form on every kernel. */
+static struct class passthru_class = {
+	.name = "passthru",
+	.devnode = passthru_devnode,
+};
+
 static dev_t passthru_devt;
 static DEFINE_IDA(passthru_minors);
 
@@ -170,7 +181,7 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 	pt->pdev = pci_dev_get(pdev);
 	passthru_fill_info(&pt->info, pdev, group_id);
 	device_initialize(&pt->dev);
-	pt->dev.class = passthru_class;
+	pt->dev.class = &passthru_class;
 	pt->dev.parent = &pdev->dev;
 	pt->dev.devt = MKDEV(MAJOR(passthru_devt), minor);
 	pt->dev.release = passthru_device_free;
@@ -208,12 +219,6 @@ void passthru_device_remove(struct passthru_device *pt)
 	put_device(&pt->dev);
 }
 
-static char *passthru_devnode(PASSTHRU_DEVNODE_CONST struct device *dev,
-			      umode_t *mode)
-{
-	return kasprintf(GFP_KERNEL, "passthru/%s", dev_name(dev));
-}
-
 /**
  * passthru_cdev_init() - register the device class and the minor numbers
  *
@@ -227,12 +232,9 @@ int passthru_cdev_init(void)
 	ret = alloc_chrdev_region(&passthru_devt, 0, PASSTHRU_MINORS, "passthru");
 	if (ret)
 		return ret;
-	passthru_class = passthru_class_create("passthru");
-	if (IS_ERR(passthru_class)) {
-		ret = PTR_ERR(passthru_class);
+	ret = class_register(&passthru_class);
+	if (ret)
 		goto err_region;
-	}
-	passthru_class->devnode = passthru_devnode;
 	return 0;
 
 err_region:
@@ -247,7 +249,7 @@ err_region:
  */
 void passthru_cdev_exit(void)
 {
-	class_destroy(passthru_class);
+	class_unregister(&passthru_class);
 	unregister_chrdev_region(passthru_devt, PASSTHRU_MINORS);
 	ida_destroy(&passthru_minors);
 }

@@ -9,15 +9,12 @@
 #include <linux/device.h>
 #include <linux/version.h>
 
-/* 6.4 dropped class_create()'s owner argument. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define passthru_class_create(name) class_create(name)
-#else
-#define passthru_class_create(name) class_create(THIS_MODULE, name)
-#endif
-
-/* 6.2 made the device argument of class devnode() callbacks const. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/*
+ * 6.2 made the device argument of class devnode() callbacks const.  A
+ * function pointer's type cannot be probed by the preprocessor, so this is
+ * the one version check.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
 #define PASSTHRU_DEVNODE_CONST const
 #else
 #define PASSTHRU_DEVNODE_CONST

@@ -42,7 +42,7 @@ struct passthru_device {
 	struct pci_dev *pdev;
 	struct device dev;
 	struct cdev cdev;
-	struct mutex lock;
+	struct mutex lock; /* serialises ioctls with remove() */
 	bool removed;
 	unsigned long busy;
 	struct passthru_device_info info;

@@ -99,6 +99,7 @@ struct passthru_device_info {
 	__u32 caps;
 	__u32 iommu_group;
 };
+
 #define PASSTHRU_DEVICE_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_INFO)
 
 #endif /* _UAPI_LINUX_PASSTHRU_H */

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks, each one a pass or a fail: W=1 and sparse (C=2) builds
+# against Debian's headers, checkpatch.pl --strict and kernel-doc from
+# Debian's linux-source-6.1 on every kernel source file, and kernel-doc
+# present on every non-static function.  Ends with "[static] N passed,
+# N failed"; exits 1 on any finding.
+. "$(dirname "$0")/common.sh"
+
+src=$(kernel_source)
+kdir=$("$TOP/scripts/distro-kernel.sh")/headers
+passed=0 failed=0
+dir=$OUT/static
+rm -rf "$dir" && mkdir -p "$dir"
+
+result() { # NAME LOGFILE: pass when LOGFILE is empty
+	if [ -s "$2" ]; then
+		echo "[static] FAIL: $1"
+		sed 's/^/    /' "$2" | head -n 40
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+}
+
+# Compiler builds in a scratch copy; findings are the lines naming our files.
+build_check() { # NAME MAKE-ARGS...
+	local name=$1 b=$dir/build-$1
+	shift
+	mkdir -p "$b"
+	cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$TOP/kunit" "$b/"
+	make -C "$kdir" M="$b" "$@" modules >"$dir/$name.out" 2>&1 ||
+		echo "build failed" >>"$dir/$name.out"
+	grep -E "^$b/.*(warning|error):|build failed" "$dir/$name.out" >"$dir/$name.log" || true
+	result "$name build" "$dir/$name.log"
+}
+build_check W1 W=1
+build_check sparse C=2
+
+# compat.h is where an out-of-tree module keeps its kernel version checks.
+checkpatch_ignore() {
+	local ignore=FILE_PATH_CHANGES
+	[ "$1" = drivers/passthru/compat.h ] && ignore+=,LINUX_VERSION_CODE
+	echo "--ignore $ignore"
+}
+
+kernel_files=$(cd "$TOP" && ls drivers/passthru/*.[ch] include/uapi/linux/*.h kunit/*.c)
+for f in $kernel_files tools/testing/pt_test.c; do
+	(cd "$TOP" && "$src/scripts/checkpatch.pl" --strict --no-tree \
+		--show-types $(checkpatch_ignore "$f") -q -f "$f") \
+		>"$dir/checkpatch.log" 2>&1 || true
+	result "checkpatch $f" "$dir/checkpatch.log"
+done
+
+for f in $kernel_files; do
+	(cd "$TOP" && "$src/scripts/kernel-doc" -v -none "$f") \
+		2>&1 | grep -Ev '^[^ ]+: info: ' >"$dir/kernel-doc.log" || true
+	result "kernel-doc $f" "$dir/kernel-doc.log"
+done
+
+# Every function with external linkage has a kernel-doc comment right
+# above it.
+for f in $(cd "$TOP" && ls drivers/passthru/*.c); do
+	awk -v f="$f" '
+		/^\/\*\*/ { doc = 1 }
+		/^[a-z].*\(/ && !/^static/ && !/;$/ && !/^[A-Za-z_]+\(/ {
+			if (!doc) print f ":" NR ": no kernel-doc: " $0
+		}
+		!/^ \*/ && !/^\/\*\*/ { doc = 0 }
+		/^ \*\// { doc = 1 }
+	' "$TOP/$f"
+done >"$dir/kdoc-missing.log"
+result "kernel-doc on every non-static function" "$dir/kdoc-missing.log"
+
+echo "[static] $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
