@@ -18,5 +18,5 @@ say "pt_test info $EDU (the DEVICE_INFO ioctl, checked against sysfs)"
 pt_test info $EDU
 
 say "rmmod passthru"
-rmmod passthru && echo "unloaded; $EDU driver: $(driver_of $EDU)"
+rmmod passthru && echo "unloaded; $EDU is now driven by: $(driver_of $EDU | grep . || echo nothing)"
 [ -e /dev/passthru ] && ls /dev/passthru

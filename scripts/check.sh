@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test tier, one summary line each, then the total.
+#
+#   [static]   W=1, sparse, checkpatch --strict, kernel-doc
+#   [kunit]    KUnit suites on the debug kernel
+#   [vtd]      integration tests, Debian's kernel, Intel VT-d
+#   [amdvi]    integration tests, Debian's kernel, AMD-Vi
+#   [noiommu]  Debian's kernel without an IOMMU: probe must refuse
+#   [debug]    integration tests on the debug kernel (KASAN, lockdep,
+#              kmemleak, atomic-sleep checks)
+#
+# Set PASSTHRU_TIERS="vtd kunit" to run a subset.  Logs: out/.
+. "$(dirname "$0")/common.sh"
+
+"$TOP/scripts/deps.sh"
+tiers=${PASSTHRU_TIERS:-static kunit vtd amdvi noiommu debug}
+start=$(date +%s)
+summary=()
+total_passed=0 total_failed=0 total_skipped=0
+
+for tier in $tiers; do
+	t0=$(date +%s)
+	if [ "$tier" = static ]; then
+		cmd=("$TOP/scripts/static.sh")
+	else
+		cmd=("$TOP/scripts/guest.sh" "$tier")
+	fi
+	"${cmd[@]}" 2>&1 | tee "$OUT/$tier.log"
+	line=$(grep -E "^\[$tier\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1)
+	[ -n "$line" ] || line="[$tier] 0 passed, 1 failed"
+	# Summary lines: "[tier] P passed, F failed[, S skipped]".
+	read -r p f s < <(sed -E 's/^\[[a-z]+\] ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	total_skipped=$((total_skipped + ${s:-0}))
+	summary+=("$line  ($(($(date +%s) - t0)) s)")
+done
+
+echo
+echo "make check: $(($(date +%s) - start)) s"
+printf '%s\n' "${summary[@]}"
+final="$total_passed passed, $total_failed failed"
+[ "$total_skipped" -gt 0 ] && final+=", $total_skipped skipped"
+echo "$final"
+[ "$total_failed" -eq 0 ]
