@@ -48,14 +48,16 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs.
 mkdir -p "$OUT/bin"
-gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
-	-o "$OUT/bin/pt_test" "$TOP/tools/testing/pt_test.c"
+for prog in pt_test pt_dma; do
+	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
+		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
+done
 
 # The initramfs: busybox, /init, the test scripts, programs and modules.
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-cp "$OUT/bin/pt_test" "$root/bin/"
+cp "$OUT/bin/pt_test" "$OUT/bin/pt_dma" "$root/bin/"
 cp "$TOP/tools/testing/guest/init" "$root/init"
 chmod +x "$root/init"
 cp "$TOP"/tools/testing/guest/*.sh "$root/tests/"

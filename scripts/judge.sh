@@ -21,6 +21,7 @@ if [ "$variant" = kunit ]; then
 	grep -q PT-KUNIT-LOAD-FAILED "$results" && fail "passthru_kunit.ko did not load"
 else
 	passed=$(grep -c '^ok - ' "$results" || true)
+	skipped=$(grep -c '^skip - ' "$results" || true)
 	while IFS= read -r line; do
 		fail "${line#not ok - }"
 	done < <(grep '^not ok - ' "$results" || true)

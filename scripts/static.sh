@@ -45,7 +45,7 @@ checkpatch_ignore() {
 }
 
 kernel_files=$(cd "$TOP" && ls drivers/passthru/*.[ch] include/uapi/linux/*.h kunit/*.c)
-for f in $kernel_files tools/testing/pt_test.c; do
+for f in $kernel_files tools/testing/*.[ch]; do
 	(cd "$TOP" && "$src/scripts/checkpatch.pl" --strict --no-tree \
 		--show-types $(checkpatch_ignore "$f") -q -f "$f") \
 		>"$dir/checkpatch.log" 2>&1 || true

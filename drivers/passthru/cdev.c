@@ -4,6 +4,7 @@
  * lifetime, and their file operations.  The lifetime rules are written
  * at the top of passthru_priv.h.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -33,47 +34,98 @@ static struct class passthru_class = {
 static dev_t passthru_devt;
 static DEFINE_IDA(passthru_minors);
 
-static int passthru_device_info(struct passthru_device *pt, void *cmd)
+/* Lock a device for an ioctl; fails with ENODEV once it was removed. */
+static int passthru_device_lock_live(struct passthru_device *pt)
+{
+	mutex_lock(&pt->lock);
+	if (!pt->removed)
+		return 0;
+	mutex_unlock(&pt->lock);
+	return -ENODEV;
+}
+
+static int passthru_device_info(void *ctx, void *cmd)
 {
 	struct passthru_device_info *info = cmd;
+	struct passthru_device *pt = ctx;
 	int ret;
 
 	ret = passthru_device_info_check(info);
 	if (ret)
 		return ret;
+	ret = passthru_device_lock_live(pt);
+	if (ret)
+		return ret;
 	*info = pt->info;
+	mutex_unlock(&pt->lock);
 	return 0;
 }
 
-static const struct passthru_ioctl_op passthru_device_ops[] = {
-	{
-		.cmd = PASSTHRU_DEVICE_INFO,
-		.size = sizeof(struct passthru_device_info),
-		.min_size = offsetofend(struct passthru_device_info, iommu_group),
-		.valid_flags = 0,
-		.execute = passthru_device_info,
-	},
-};
-
-/* Large enough for the struct of every ioctl in the tables above. */
-union passthru_ioctl_buf {
-	struct passthru_device_info device_info;
-};
-
-static long passthru_device_ioctl(struct file *file, unsigned int cmd,
-				  unsigned long arg)
+static int passthru_device_attach(void *ctx, void *cmd)
 {
-	struct passthru_device *pt = file->private_data;
+	struct passthru_device_attach *attach = cmd;
+	struct passthru_device *pt = ctx;
+	struct passthru_vm *vm;
+	struct fd f;
+	int ret;
+
+	if (attach->__reserved)
+		return -EINVAL;
+	f = fdget(attach->vm_fd);
+	if (!f.file)
+		return -EBADF;
+	vm = passthru_vm_from_file(f.file);
+	ret = vm ? passthru_device_lock_live(pt) : -EINVAL;
+	if (ret)
+		goto out;
+	if (pt->vm) {
+		pci_warn(pt->pdev, "attach refused: already attached to a VM\n");
+		ret = -EBUSY;
+	} else {
+		ret = passthru_vm_attach(vm, pt);
+	}
+	mutex_unlock(&pt->lock);
+out:
+	fdput(f);
+	return ret;
+}
+
+static const struct passthru_ioctl_op passthru_device_ops[] = {
+	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_INFO, struct passthru_device_info,
+			  iommu_group, 0, passthru_device_info),
+	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_ATTACH, struct passthru_device_attach,
+			  __reserved, 0, passthru_device_attach),
+};
+
+/**
+ * passthru_ioctl() - the ioctl dispatcher of every passthru file
+ * @ops: the file's table of ioctls
+ * @nops: entries in @ops
+ * @ctx: the file's object, handed to the handler
+ * @cmd: the ioctl number
+ * @arg: the user pointer to the ioctl's struct
+ *
+ * Reads the struct's size, validates it and the flags (see the "General
+ * ioctl format" in the uAPI header), copies the struct in with
+ * copy_struct_from_user(), runs the handler and, on success, copies the
+ * struct back with its size set to how much of it the kernel filled.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,
+		    void *ctx, unsigned int cmd, unsigned long arg)
+{
+	u64 buf[PASSTHRU_IOCTL_BUF_SIZE / sizeof(u64)];
 	const struct passthru_ioctl_op *op = NULL;
 	void __user *uarg = (void __user *)arg;
-	union passthru_ioctl_buf buf;
+	unsigned int i;
 	u32 usize;
 	int ret;
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(passthru_device_ops); i++)
-		if (passthru_device_ops[i].cmd == cmd)
-			op = &passthru_device_ops[i];
+	for (i = 0; i < nops; i++)
+		if (ops[i].cmd == cmd)
+			op = &ops[i];
 	if (!op)
 		return -ENOTTY;
 	if (get_user(usize, (u32 __user *)uarg))
@@ -81,28 +133,30 @@ static long passthru_device_ioctl(struct file *file, unsigned int cmd,
 	ret = passthru_check_size(op, usize);
 	if (ret)
 		return ret;
-	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	ret = copy_struct_from_user(buf, op->size, uarg, usize);
 	if (ret)
 		return ret;
-	ret = passthru_check_flags(op, &buf);
+	ret = passthru_check_flags(op, buf);
 	if (ret)
 		return ret;
-
-	mutex_lock(&pt->lock);
-	if (pt->removed)
-		ret = -ENODEV;
-	else
-		ret = op->execute(pt, &buf);
-	mutex_unlock(&pt->lock);
+	ret = op->execute(ctx, buf);
 	if (ret)
 		return ret;
 
 	/* Report how much of the struct this kernel filled, then copy out. */
 	usize = min(usize, op->size);
-	memcpy(&buf, &usize, sizeof(usize));
-	if (copy_to_user(uarg, &buf, usize))
+	memcpy(buf, &usize, sizeof(usize));
+	if (copy_to_user(uarg, buf, usize))
 		return -EFAULT;
 	return 0;
+}
+
+static long passthru_device_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	return passthru_ioctl(passthru_device_ops,
+			      ARRAY_SIZE(passthru_device_ops),
+			      file->private_data, cmd, arg);
 }
 
 static int passthru_device_open(struct inode *inode, struct file *file)
@@ -129,6 +183,10 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 {
 	struct passthru_device *pt = file->private_data;
 
+	mutex_lock(&pt->lock);
+	if (pt->vm)
+		passthru_vm_detach(pt);
+	mutex_unlock(&pt->lock);
 	clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
 	return 0;
 }
@@ -205,8 +263,9 @@ err_put:
  * passthru_device_remove() - revoke a function's node
  * @pt: the device, from probe()
  *
- * The node disappears at once; files still open on it fail every ioctl
- * with ENODEV from now on and free @pt when the last one closes.
+ * The device leaves its VM, and the node disappears at once; files still
+ * open on it fail every ioctl with ENODEV from now on and free @pt when
+ * the last one closes.
  *
  * Context: process context, from remove().
  */
@@ -214,6 +273,8 @@ void passthru_device_remove(struct passthru_device *pt)
 {
 	mutex_lock(&pt->lock);
 	pt->removed = true;
+	if (pt->vm)
+		passthru_vm_detach(pt);
 	mutex_unlock(&pt->lock);
 	cdev_device_del(&pt->cdev, &pt->dev);
 	put_device(&pt->dev);

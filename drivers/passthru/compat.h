@@ -20,4 +20,13 @@
 #define PASSTHRU_DEVNODE_CONST
 #endif
 
+/* 6.3 added a gfp_t argument to iommu_map(). */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define passthru_iommu_map(domain, iova, paddr, size, prot) \
+	iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL_ACCOUNT)
+#else
+#define passthru_iommu_map(domain, iova, paddr, size, prot) \
+	iommu_map(domain, iova, paddr, size, prot)
+#endif
+
 #endif /* PASSTHRU_COMPAT_H */

@@ -18,6 +18,17 @@ module_param(ids, charp, 0444);
 MODULE_PARM_DESC(ids,
 		 "PCI functions to claim: comma-separated vendor:device[:subvendor:subdevice[:class:class_mask]] in hex, \"*\" for any ID");
 
+unsigned int passthru_max_devices_per_vm = 16;
+module_param_named(max_devices_per_vm, passthru_max_devices_per_vm, uint, 0644);
+MODULE_PARM_DESC(max_devices_per_vm,
+		 "Most devices one VM may have attached (default 16)");
+
+bool passthru_allow_unsafe_interrupts;
+module_param_named(allow_unsafe_interrupts, passthru_allow_unsafe_interrupts,
+		   bool, 0644);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Attach devices even when the IOMMU cannot remap their interrupts, letting a VM forge MSIs (default no; UNSAFE)");
+
 /* Add each well-formed entry of ids= as a dynamic ID; report the others. */
 static void passthru_add_ids(void)
 {
@@ -59,12 +70,17 @@ static int __init passthru_init(void)
 	ret = passthru_cdev_init();
 	if (ret)
 		return ret;
-	ret = pci_register_driver(&passthru_pci_driver);
+	ret = passthru_vm_init();
 	if (ret)
 		goto err_cdev;
+	ret = pci_register_driver(&passthru_pci_driver);
+	if (ret)
+		goto err_vm;
 	passthru_add_ids();
 	return 0;
 
+err_vm:
+	passthru_vm_exit();
 err_cdev:
 	passthru_cdev_exit();
 	return ret;
@@ -73,6 +89,7 @@ err_cdev:
 static void __exit passthru_exit(void)
 {
 	pci_unregister_driver(&passthru_pci_driver);
+	passthru_vm_exit();
 	passthru_cdev_exit();
 }
 

@@ -11,22 +11,57 @@
  * pci_dev for the same span.  The cdev's owner is this module, so an open
  * node also keeps the module loaded.
  *
- * Locks.  passthru_device.lock serialises every ioctl with remove():
- * remove() sets @removed under it, and an ioctl that finds @removed set
- * fails with ENODEV without touching the hardware.  It is the only lock so
- * far; later locks nest inside it.
+ * A VM (vm.c) is refcounted by its file and by each attached device;
+ * see the top of vm.c.
+ *
+ * Lock order, outermost first:
+ *
+ *   passthru_device.lock   serialises a device's ioctls, attach and detach
+ *                          with remove(); remove() sets @removed under it,
+ *                          and an ioctl that finds @removed set fails with
+ *                          ENODEV without touching the hardware
+ *   passthru_vm.lock       a VM's mappings, usable ranges and groups
+ *   mmap_lock              taken by pinning and copy_to_user() inside it
+ *   iommu_group mutex      taken by the IOMMU core inside all of the above
  */
 #ifndef PASSTHRU_PRIV_H
 #define PASSTHRU_PRIV_H
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mod_devicetable.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 #include <uapi/linux/passthru.h>
 
+struct file;
+struct iommu_domain;
+struct mm_struct;
 struct pci_dev;
+
+/* iova.c: IOVA arithmetic, pure logic */
+
+/**
+ * struct passthru_ranges - a sorted set of disjoint inclusive IOVA ranges
+ * @r: the ranges, ascending
+ * @n: how many are in use
+ * @cap: how many @r has room for
+ */
+struct passthru_ranges {
+	struct passthru_iova_range *r;
+	unsigned int n;
+	unsigned int cap;
+};
+
+int passthru_span(u64 start, u64 length, u64 align, u64 *last);
+int passthru_ranges_init(struct passthru_ranges *rs, u64 start, u64 last);
+void passthru_ranges_free(struct passthru_ranges *rs);
+int passthru_ranges_remove(struct passthru_ranges *rs, u64 start, u64 last);
+bool passthru_ranges_contain(const struct passthru_ranges *rs, u64 start,
+			     u64 last);
 
 /**
  * struct passthru_device - a PCI function claimed by passthru
@@ -37,16 +72,50 @@ struct pci_dev;
  * @removed: set by remove(); the hardware must not be touched any more
  * @busy: bit 0 set while the node is open (opens are exclusive)
  * @info: identity snapshot taken at probe, returned by DEVICE_INFO
+ * @vm: the VM the device is attached to (holding a reference), or NULL
+ * @unremapped: attached without interrupt remapping
  */
 struct passthru_device {
 	struct pci_dev *pdev;
 	struct device dev;
 	struct cdev cdev;
-	struct mutex lock; /* serialises ioctls with remove() */
+	struct mutex lock; /* see "Lock order" above */
 	bool removed;
 	unsigned long busy;
 	struct passthru_device_info info;
+	struct passthru_vm *vm;
+	bool unremapped;
 };
+
+/**
+ * struct passthru_vm - a VM: one IOMMU domain and what is mapped in it
+ * @kref: held by the VM's file and by each attached device
+ * @lock: protects everything below but @domain and @mm, which are set at
+ *	creation (see "Lock order" above)
+ * @domain: the VM's IOMMU paging domain
+ * @mm: the address space of the process that created the VM (mmgrab()ed);
+ *	mappings pin its memory and charge its locked_vm
+ * @mappings: the DMA mappings, an interval tree of &struct passthru_dma
+ * @usable: usable IOVA ranges: the aperture minus reserved regions
+ * @groups: attached IOMMU groups (struct passthru_vm_group, vm.c)
+ * @ndevices: attached devices
+ * @unremapped: attached devices whose interrupts are not remapped
+ */
+struct passthru_vm {
+	struct kref kref;
+	struct mutex lock; /* see "Lock order" above */
+	struct iommu_domain *domain;
+	struct mm_struct *mm;
+	struct rb_root_cached mappings;
+	struct passthru_ranges usable;
+	struct list_head groups;
+	unsigned int ndevices;
+	unsigned int unremapped;
+};
+
+/* main.c: module parameters */
+extern unsigned int passthru_max_devices_per_vm;
+extern bool passthru_allow_unsafe_interrupts;
 
 /* ids.c: the ids= module parameter, pure logic */
 int passthru_parse_id(const char *text, struct pci_device_id *id);
@@ -57,6 +126,54 @@ int passthru_format_size(char *buf, size_t len, u64 size);
 int passthru_describe_bar(char *buf, size_t len, const char *name,
 			  unsigned long flags, u64 start, u64 size);
 
+/* maptable.c: the DMA mapping table, pure logic */
+
+/**
+ * struct passthru_run - physically contiguous pinned pages
+ * @pfn: first page frame
+ * @npages: number of pages
+ */
+struct passthru_run {
+	unsigned long pfn;
+	unsigned long npages;
+};
+
+/**
+ * struct passthru_dma - one DMA mapping of a VM
+ * @rb: node in the VM's interval tree
+ * @start: first IOVA
+ * @last: last IOVA, inclusive
+ * @subtree_last: interval tree bookkeeping
+ * @vaddr: first user address
+ * @flags: PASSTHRU_DMA_READ and/or PASSTHRU_DMA_WRITE
+ * @npages: pages pinned, each charged to the VM's mm's locked_vm
+ * @nr_runs: entries in @runs
+ * @runs: the pinned pages, as physically contiguous runs in IOVA order
+ */
+struct passthru_dma {
+	struct rb_node rb;
+	u64 start;
+	u64 last;
+	u64 subtree_last;
+	unsigned long vaddr;
+	u32 flags;
+	unsigned long npages;
+	unsigned long nr_runs;
+	struct passthru_run *runs;
+};
+
+void passthru_dma_insert(struct rb_root_cached *root, struct passthru_dma *dma);
+void passthru_dma_remove(struct rb_root_cached *root, struct passthru_dma *dma);
+struct passthru_dma *passthru_dma_first(struct rb_root_cached *root,
+					u64 start, u64 last);
+struct passthru_dma *passthru_dma_next(struct passthru_dma *dma, u64 start,
+				       u64 last);
+int passthru_dma_unmap_check(struct rb_root_cached *root, u64 start, u64 last);
+bool passthru_dma_all_within(struct rb_root_cached *root,
+			     const struct passthru_ranges *rs);
+void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
+		       unsigned long pfn);
+
 /* uapi.c: ioctl argument validation, pure logic */
 #define PASSTHRU_MAX_STRUCT_SIZE 4096
 
@@ -66,17 +183,31 @@ int passthru_describe_bar(char *buf, size_t len, const char *name,
  * @size: sizeof() the kernel's struct
  * @min_size: offsetofend() the last member of the struct's first version
  * @valid_flags: the bits of the struct's @flags this kernel accepts
- * @execute: the handler, called with the struct copied in and validated
- *	by passthru_check_size() and passthru_check_flags(); on success the
- *	struct is copied back out
+ * @execute: the handler, called with the file's object (a device or a
+ *	VM) and the struct copied in and validated by passthru_check_size()
+ *	and passthru_check_flags(); on success the struct is copied back out
  */
 struct passthru_ioctl_op {
 	unsigned int cmd;
 	u32 size;
 	u32 min_size;
 	u32 valid_flags;
-	int (*execute)(struct passthru_device *pt, void *cmd);
+	int (*execute)(void *ctx, void *cmd);
 };
+
+/* Room for the largest ioctl struct; PASSTHRU_IOCTL_OP() checks it. */
+#define PASSTHRU_IOCTL_BUF_SIZE 64
+
+#define PASSTHRU_IOCTL_OP(_cmd, _struct, _last, _flags, _fn)		\
+	{								\
+		.cmd = _cmd,						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) >		\
+					  PASSTHRU_IOCTL_BUF_SIZE),	\
+		.min_size = offsetofend(_struct, _last),		\
+		.valid_flags = _flags,					\
+		.execute = _fn,						\
+	}
 
 int passthru_check_size(const struct passthru_ioctl_op *op, u32 usize);
 int passthru_check_flags(const struct passthru_ioctl_op *op, const void *cmd);
@@ -88,10 +219,20 @@ void passthru_fill_info(struct passthru_device_info *info,
 			struct pci_dev *pdev, unsigned int group_id);
 
 /* cdev.c */
+long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,
+		    void *ctx, unsigned int cmd, unsigned long arg);
 int passthru_cdev_init(void);
 void passthru_cdev_exit(void);
 struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 					       unsigned int group_id);
 void passthru_device_remove(struct passthru_device *pt);
+
+/* vm.c */
+int passthru_vm_init(void);
+void passthru_vm_exit(void);
+struct passthru_vm *passthru_vm_from_file(struct file *file);
+void passthru_vm_put(struct passthru_vm *vm);
+int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt);
+void passthru_vm_detach(struct passthru_device *pt);
 
 #endif /* PASSTHRU_PRIV_H */

@@ -10,46 +10,12 @@
  *                             open (HOW: unbind or remove); the fd gets
  *                             ENODEV and the module cannot be unloaded
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
-#include <linux/passthru.h>
-
-static int failures;
-
-static void check(int cond, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond) {
-		printf("ok - %s\n", name);
-	} else {
-		printf("not ok - %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		putchar('\n');
-		failures++;
-	}
-	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	printf("not ok - %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#include "pt_util.h"
 
 static unsigned long sysfs_hex(const char *bdf, const char *attr)
 {
@@ -119,14 +85,6 @@ static int is_pcie(const char *bdf)
 		if (cfg[pos] == 0x10)
 			return 1;
 	return 0;
-}
-
-static int node_open(const char *bdf)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/dev/passthru/%s", bdf);
-	return open(path, O_RDWR);
 }
 
 static int info_ioctl(int fd, void *arg)
@@ -250,18 +208,6 @@ static int cmd_uapi(const char *bdf)
 	if (fd >= 0)
 		close(fd);
 	return failures ? 1 : 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? errno : 0;
 }
 
 static int cmd_revoke(const char *bdf, const char *how)

@@ -42,14 +42,49 @@
  *
  * Opening a device node, ``/dev/passthru/DDDD:BB:DD.F``, is exclusive: a
  * second open() while the node is open fails with ``EBUSY``.
+ *
+ * Errors of the VM calls (on a file of ``/dev/passthru/vm``) and of
+ * PASSTHRU_DEVICE_ATTACH:
+ *
+ * - ``EINVAL``: an IOVA, address or length that is zero where it must not
+ *   be or not aligned to the page size; a map without READ or WRITE; an
+ *   unmap range that would cut a mapping in two; a descriptor that is not
+ *   a VM;
+ * - ``EOVERFLOW``: ``iova + length`` or ``vaddr + length`` wraps around;
+ * - ``ERANGE``: the IOVA range is not inside one of the usable ranges that
+ *   PASSTHRU_VM_INFO reports (outside the IOMMU's aperture, or over a
+ *   reserved region such as the x86 MSI window);
+ * - ``EEXIST``: the IOVA range overlaps an existing mapping;
+ * - ``EFAULT``: part of the user range is not mapped in the process;
+ * - ``EOPNOTSUPP``: part of the user range is a PFNMAP or I/O mapping (for
+ *   example another device's BAR); these cannot be pinned;
+ * - ``ENOMEM``: pinning would exceed RLIMIT_MEMLOCK (the process lacks
+ *   CAP_IPC_LOCK), or the kernel is out of memory;
+ * - ``EPERM``: a VM's memory calls come from a process other than the one
+ *   that opened the VM; or attaching a device whose interrupts the IOMMU
+ *   cannot remap, while the module parameter ``allow_unsafe_interrupts``
+ *   is off;
+ * - ``ENOENT``: an unmap range holds no mapping;
+ * - ``EBUSY``: the device is already attached; or another function of its
+ *   IOMMU group is driven by a host driver (dmesg names it); or its IOMMU
+ *   group is attached to another VM;
+ * - ``ENOSPC``: the VM already has ``max_devices_per_vm`` devices;
+ * - ``EADDRINUSE``: attaching would make existing mappings unusable (they
+ *   cover a reserved region of the device's group, or lie beyond its
+ *   IOMMU's address width);
+ * - ``EXDEV``: the device's IOMMU cannot use this VM's domain (a host with
+ *   several, different IOMMUs); use another VM for it.
  */
 
 /* 0xB8 is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define PASSTHRU_TYPE 0xB8
 
 enum {
-	PASSTHRU_CMD_BASE = 0x40,
-	PASSTHRU_CMD_DEVICE_INFO = PASSTHRU_CMD_BASE,
+	PASSTHRU_CMD_DEVICE_INFO = 0x40,
+	PASSTHRU_CMD_DEVICE_ATTACH = 0x41,
+	PASSTHRU_CMD_VM_INFO = 0x50,
+	PASSTHRU_CMD_VM_MAP_DMA = 0x51,
+	PASSTHRU_CMD_VM_UNMAP_DMA = 0x52,
 };
 
 /**
@@ -101,5 +136,159 @@ struct passthru_device_info {
 };
 
 #define PASSTHRU_DEVICE_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_INFO)
+
+/**
+ * struct passthru_device_attach - ioctl(PASSTHRU_DEVICE_ATTACH)
+ * @size: sizeof(struct passthru_device_attach)
+ * @flags: must be 0
+ * @vm_fd: a file descriptor of ``/dev/passthru/vm``
+ * @__reserved: must be 0
+ *
+ * Puts the device in the VM: from now on its DMA is translated by the VM's
+ * IOMMU domain, and reaches exactly the memory mapped with
+ * PASSTHRU_VM_MAP_DMA.  The device's whole IOMMU group joins the VM: every
+ * other function of the group must be bound to passthru or to no driver
+ * (bridges excepted), and stays out of the host's reach until the last
+ * device of the group leaves the VM.  Closing the device's file detaches
+ * it.  Attaching can add reserved regions and so change the usable IOVA
+ * ranges: read PASSTHRU_VM_INFO again after each attach.
+ *
+ * Return: 0, or an errno of the VM section of the "General ioctl format".
+ */
+struct passthru_device_attach {
+	__u32 size;
+	__u32 flags;
+	__s32 vm_fd;
+	__u32 __reserved;
+};
+
+#define PASSTHRU_DEVICE_ATTACH _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_ATTACH)
+
+/**
+ * struct passthru_iova_range - an inclusive range of IO virtual addresses
+ * @start: first address
+ * @last: last address, inclusive (so a range can end at the top of the
+ *	64-bit space)
+ */
+struct passthru_iova_range {
+	__aligned_u64 start;
+	__aligned_u64 last;
+};
+
+/**
+ * enum passthru_vm_caps - properties of a VM
+ * @PASSTHRU_VM_INTR_REMAP: at least one device is attached, and the IOMMU
+ *	remaps the interrupts of every attached device
+ */
+enum passthru_vm_caps {
+	PASSTHRU_VM_INTR_REMAP = 1 << 0,
+};
+
+/**
+ * struct passthru_vm_info - ioctl(PASSTHRU_VM_INFO)
+ * @size: sizeof(struct passthru_vm_info)
+ * @flags: must be 0
+ * @caps: output, a mask of &enum passthru_vm_caps
+ * @num_ranges: input, how many &struct passthru_iova_range fit at
+ *	@ranges; output, how many usable ranges there are
+ * @ranges: user pointer to an array of &struct passthru_iova_range,
+ *	filled in ascending order
+ * @pgsize_bitmap: output, the page sizes the IOMMU domain can map, one bit
+ *	per size (bit 12: 4 KiB, bit 21: 2 MiB, ...)
+ * @num_devices: output, how many devices are attached
+ * @__reserved: must be 0
+ *
+ * The usable IOVA ranges are the IOMMU's aperture minus the reserved
+ * regions of every attached group (for instance the x86 MSI window
+ * 0xfee00000-0xfeefffff).  They can shrink when a device is attached.
+ *
+ * Return: 0; ``EMSGSIZE`` when @num_ranges was too small, in which case
+ * @num_ranges holds the count needed and the other outputs are set; or an
+ * errno of the "General ioctl format".
+ */
+struct passthru_vm_info {
+	__u32 size;
+	__u32 flags;
+	__u32 caps;
+	__u32 num_ranges;
+	__aligned_u64 ranges;
+	__aligned_u64 pgsize_bitmap;
+	__u32 num_devices;
+	__u32 __reserved;
+};
+
+#define PASSTHRU_VM_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_VM_INFO)
+
+/**
+ * enum passthru_dma_map_flags - access a device gets to mapped memory
+ * @PASSTHRU_DMA_READ: the device may read the memory
+ * @PASSTHRU_DMA_WRITE: the device may write the memory
+ */
+enum passthru_dma_map_flags {
+	PASSTHRU_DMA_READ = 1 << 0,
+	PASSTHRU_DMA_WRITE = 1 << 1,
+};
+
+/**
+ * struct passthru_dma_map - ioctl(PASSTHRU_VM_MAP_DMA)
+ * @size: sizeof(struct passthru_dma_map)
+ * @flags: a mask of &enum passthru_dma_map_flags, at least one of them
+ * @iova: first IO virtual address, page aligned
+ * @vaddr: first address of the memory in the calling process, page aligned
+ * @length: bytes to map, a non-zero multiple of the page size
+ *
+ * Pins the process's memory at [@vaddr, @vaddr + @length) and maps it at
+ * [@iova, @iova + @length) in the VM's IOMMU domain.  The pages are charged
+ * to the process's RLIMIT_MEMLOCK (locked_vm) unless it has CAP_IPC_LOCK,
+ * and stay pinned until they are unmapped, the VM is closed, or the
+ * process dies.  The IOVA range must lie inside one usable range and
+ * overlap no existing mapping.  Physically contiguous memory (huge pages)
+ * is mapped with the largest IOMMU pages the alignment of @iova allows.
+ * Only the process that opened the VM may map and unmap.
+ *
+ * Return: 0, or an errno of the VM section of the "General ioctl format".
+ */
+struct passthru_dma_map {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 iova;
+	__aligned_u64 vaddr;
+	__aligned_u64 length;
+};
+
+#define PASSTHRU_VM_MAP_DMA _IO(PASSTHRU_TYPE, PASSTHRU_CMD_VM_MAP_DMA)
+
+/**
+ * enum passthru_dma_unmap_flags - how PASSTHRU_VM_UNMAP_DMA selects
+ * @PASSTHRU_DMA_UNMAP_ALL: unmap every mapping; @iova and @length must be 0
+ */
+enum passthru_dma_unmap_flags {
+	PASSTHRU_DMA_UNMAP_ALL = 1 << 0,
+};
+
+/**
+ * struct passthru_dma_unmap - ioctl(PASSTHRU_VM_UNMAP_DMA)
+ * @size: sizeof(struct passthru_dma_unmap)
+ * @flags: a mask of &enum passthru_dma_unmap_flags
+ * @iova: first IO virtual address of the range, page aligned
+ * @length: input, bytes in the range; output, bytes unmapped
+ *
+ * Unmaps every mapping inside [@iova, @iova + @length), then unpins its
+ * memory.  Mappings are never split: a range that covers only part of a
+ * mapping fails with ``EINVAL`` and unmaps nothing, so unmap exactly what
+ * was mapped, or a range holding several whole mappings.  When this call
+ * returns, no device of the VM can reach the memory any more.
+ *
+ * Return: 0, or an errno of the VM section of the "General ioctl format"
+ * (``ENOENT`` when the range holds no mapping).
+ */
+struct passthru_dma_unmap {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+
+#define PASSTHRU_VM_UNMAP_DMA _IO(PASSTHRU_TYPE, PASSTHRU_CMD_VM_UNMAP_DMA)
 
 #endif /* _UAPI_LINUX_PASSTHRU_H */

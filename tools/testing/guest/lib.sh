@@ -6,6 +6,7 @@ PT=/lib/modules/passthru.ko
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
+skip() { echo "skip - $*"; }
 
 # expect NAME COMMAND...: one check, passing when COMMAND succeeds.
 expect() {

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the in-guest test programs: one line per check, "ok -
+ * NAME" or "not ok - NAME: why", and small sysfs and ioctl wrappers.
+ */
+#ifndef PT_UTIL_H
+#define PT_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/passthru.h>
+
+static int failures;
+
+static inline void check(int cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond) {
+		printf("ok - %s\n", name);
+	} else {
+		printf("not ok - %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		putchar('\n');
+		failures++;
+	}
+	fflush(stdout);
+}
+
+/* A check that cannot run here, with the reason. */
+static inline void skip_check(const char *name, const char *why)
+{
+	printf("skip - %s: %s\n", name, why);
+	fflush(stdout);
+}
+
+static inline void die(const char *what)
+{
+	printf("not ok - %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* The errno of an ioctl, or 0 on success. */
+static inline int pt_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+static inline int node_open(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/dev/passthru/%s", bdf);
+	return open(path, O_RDWR);
+}
+
+static inline int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? errno : 0;
+}
+
+#endif /* PT_UTIL_H */
