@@ -6,6 +6,7 @@
 #   make check         every test: KUnit, QEMU guests (VT-d, AMD-Vi, debug
 #                      kernel), static checks; installs its own dependencies
 #   make demo          boot a VT-d guest and show passthru claiming a device
+#   make bench         passthru against vfio-pci, in one guest boot
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -27,4 +28,7 @@ check:
 demo:
 	scripts/demo.sh
 
-.PHONY: all modules install clean check demo
+bench:
+	scripts/bench.sh
+
+.PHONY: all modules install clean check demo bench

@@ -11,6 +11,7 @@
 # debug      debug    VT-d     check.sh, plus kmemleak
 # kunit      debug    VT-d     kunit.sh (KTAP parsed by scripts/ktap.py)
 # demo       Debian   VT-d     demo.sh, on the terminal
+# bench      Debian   VT-d     bench.sh: passthru against vfio-pci
 #
 # Prints "[VARIANT] N passed, N failed" last and exits non-zero on any
 # failed check, a missing end marker (crash, hang) or a kernel splat
@@ -19,7 +20,7 @@
 
 variant=${1:?usage: guest.sh vtd|amdvi|noiommu|debug|kunit|demo}
 case $variant in
-vtd | amdvi | noiommu | demo) flavour=distro ;;
+vtd | amdvi | noiommu | demo | bench) flavour=distro ;;
 debug | kunit) flavour=debug ;;
 *) die "unknown variant $variant" ;;
 esac
@@ -30,7 +31,14 @@ if [ $flavour = distro ]; then
 	kernel=$(ls "$kdir"/boot/vmlinuz-*)
 	modsrc=$kdir/headers
 	abi=${kernel##*/vmlinuz-}
-	extra_mods=("$kdir/lib/modules/$abi/kernel/drivers/net/ethernet/intel/e1000/e1000.ko")
+	mods=$kdir/lib/modules/$abi/kernel
+	extra_mods=("$mods/drivers/net/ethernet/intel/e1000/e1000.ko")
+	# vfio-pci, the baseline of the benchmarks, in load order.
+	[ "$variant" = bench ] && extra_mods+=("$mods/virt/lib/irqbypass.ko"
+		"$mods/drivers/vfio/vfio.ko" "$mods/drivers/vfio/vfio_virqfd.ko"
+		"$mods/drivers/vfio/vfio_iommu_type1.ko"
+		"$mods/drivers/vfio/pci/vfio-pci-core.ko"
+		"$mods/drivers/vfio/pci/vfio-pci.ko")
 else
 	kdir=$("$TOP/scripts/debug-kernel.sh")
 	kernel=$kdir/arch/x86/boot/bzImage
@@ -48,7 +56,7 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma; do
+for prog in pt_test pt_dma pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
@@ -57,7 +65,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-cp "$OUT/bin/pt_test" "$OUT/bin/pt_dma" "$root/bin/"
+cp "$OUT/bin/pt_test" "$OUT/bin/pt_dma" "$OUT/bin/pt_bench" "$root/bin/"
 cp "$TOP/tools/testing/guest/init" "$root/init"
 chmod +x "$root/init"
 cp "$TOP"/tools/testing/guest/*.sh "$root/tests/"
@@ -75,13 +83,16 @@ append="console=ttyS0 panic=-1 pt.variant=$variant"
 case $variant in
 noiommu) qemu+=(-M q35 -m 1G) ;;
 amdvi) qemu+=(-M q35,kernel-irqchip=split -m 1G -device amd-iommu,intremap=on) ;;
+bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
+	-device intel-iommu,intremap=on,caching-mode=on)
+	append+=" intel_iommu=on" ;;
 *) qemu+=(-M q35,kernel-irqchip=split -m 2G
 	-device intel-iommu,intremap=on,caching-mode=on)
 	append+=" intel_iommu=on" ;;
 esac
 [ $variant = kunit ] && append+=" printk.time=0"
 qemu+=(-device edu,addr=03.0)
-if [ $variant != noiommu ] && [ $variant != kunit ]; then
+if [ $variant != noiommu ] && [ $variant != kunit ] && [ $variant != bench ]; then
 	qemu+=(-device pci-testdev,addr=04.0
 		-drive if=none,id=nvm,file="$nvme_img",format=raw
 		-device nvme,serial=passthru0,drive=nvm,addr=05.0
@@ -94,9 +105,10 @@ fi
 case $variant in
 demo) mode=demo ;;
 kunit) mode=kunit ;;
+bench) mode=bench ;;
 *) mode=check ;;
 esac
-append+=" pt.mode=$mode"
+append+=" pt.mode=$mode ${PT_BENCH_APPEND:-}"
 
 if [ $mode = demo ]; then
 	append+=" quiet"
@@ -108,10 +120,17 @@ rm -rf "$dir" && mkdir -p "$dir"
 log "booting $variant guest; logs in $dir"
 timeout_s=300
 [ $flavour = debug ] && timeout_s=900
+[ $mode = bench ] && timeout_s=1800
 start=$(date +%s)
 timeout $timeout_s "${qemu[@]}" -append "$append" \
 	-serial file:"$dir/console.log" -serial file:"$dir/results.log" \
 	>"$dir/qemu.log" 2>&1 || log "qemu exited with $? (see $dir/qemu.log)"
 log "$variant guest ran for $(($(date +%s) - start)) s"
 
+if [ $mode = bench ]; then
+	grep -E '^(speedup|median|#) ' "$dir/results.log" | tr -d '\r'
+	grep -q '^speedup ' "$dir/results.log" ||
+		die "the benchmark printed no result; see $dir/results.log and console.log"
+	exit 0
+fi
 exec "$TOP/scripts/judge.sh" "$variant" "$dir"

@@ -48,6 +48,7 @@
 #define IOVA_BUF 0x200000ULL
 #define IOVA_NEVER 0x800000ULL
 #define IOVA_GONE 0x400000ULL
+#define IOVA_HUGE 0x1000000ULL
 
 static int vm_open(void)
 {
@@ -185,7 +186,7 @@ static int cmd_edu(const char *bdf)
 		.ranges = (uintptr_t)ranges,
 	};
 	uint8_t *bar;
-	uint8_t *buf, *gone;
+	uint8_t *buf, *gone, *huge;
 	unsigned int i;
 	int vm, dev, err, msi_free = 1, low_usable = 0;
 
@@ -257,6 +258,29 @@ static int cmd_edu(const char *bdf)
 	check(all_bytes(gone, PG, 0xaa),
 	      "blocked: the unmapped page is not written", "first byte %02x",
 	      gone[0]);
+
+	/*
+	 * Huge pages: a 2 MiB-aligned THP mapped at a 2 MiB-aligned IOVA goes
+	 * in as large IOMMU pages; DMA must land at the right offset in it.
+	 */
+	huge = mmap(NULL, 6 * MIB, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (huge == MAP_FAILED)
+		die("mmap");
+	huge = (uint8_t *)(((uintptr_t)huge + 2 * MIB - 1) & ~(2 * MIB - 1));
+	madvise(huge, 4 * MIB, MADV_HUGEPAGE);
+	memset(huge, 0x11, 4 * MIB);
+	err = map(vm, IOVA_HUGE, huge, 4 * MIB, RW);
+	check(!err, "huge: map 4 MiB of THP at a 2 MiB-aligned IOVA", "%s",
+	      strerror(err));
+	err = edu_dma(bar, EDU_BUF, IOVA_HUGE + 3 * MIB + PG, XFER, 1);
+	check(!err && !memcmp(huge + 3 * MIB + PG, buf, XFER) &&
+	      all_bytes(huge + 3 * MIB, PG, 0x11) &&
+	      all_bytes(huge + 3 * MIB + PG + XFER, PG - XFER, 0x11),
+	      "huge: DMA lands at its offset inside the second huge page",
+	      "%s", err ? "timeout" : "data misplaced");
+	err = unmap(vm, IOVA_HUGE, 4 * MIB, NULL);
+	check(!err, "huge: unmap", "%s", strerror(err));
 
 	edu_map(bdf, 0);
 	close(dev);

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# make bench: passthru against Debian's vfio-pci in this one boot, on the
+# edu function at 00:03.0.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
+# the kernel command line by scripts/bench.sh (defaults 7 and 1024).
+. /tests/lib.sh
+rounds=7
+mib=1024
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	pt.rounds=*) rounds=${arg#pt.rounds=} ;;
+	pt.mib=*) mib=${arg#pt.mib=} ;;
+	esac
+done
+insmod $PT
+for m in irqbypass vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core vfio-pci; do
+	insmod /lib/modules/$m.ko || echo "# insmod $m failed"
+done
+echo $((mib / 2 + 8)) >/proc/sys/vm/nr_hugepages
+echo "# $(cat /sys/kernel/mm/transparent_hugepage/enabled) THP; $(cat /proc/sys/vm/nr_hugepages) hugepages"
+pt_bench $EDU "$rounds" "$mib"
