@@ -29,4 +29,12 @@
 	iommu_map(domain, iova, paddr, size, prot)
 #endif
 
+/* 6.12 dropped kvrealloc()'s old-size argument. */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#define passthru_kvrealloc(p, oldsize, newsize, gfp) kvrealloc(p, newsize, gfp)
+#else
+#define passthru_kvrealloc(p, oldsize, newsize, gfp) \
+	kvrealloc(p, oldsize, newsize, gfp)
+#endif
+
 #endif /* PASSTHRU_COMPAT_H */

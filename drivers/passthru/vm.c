@@ -435,8 +435,8 @@ static int passthru_runs_reserve(struct passthru_dma *dma, unsigned long *cap,
 	if (want <= *cap)
 		return 0;
 	newcap = max(want, *cap * 2);
-	runs = kvrealloc(dma->runs, *cap * sizeof(*runs),
-			 newcap * sizeof(*runs), GFP_KERNEL_ACCOUNT);
+	runs = passthru_kvrealloc(dma->runs, *cap * sizeof(*runs),
+				  newcap * sizeof(*runs), GFP_KERNEL_ACCOUNT);
 	if (!runs)
 		return -ENOMEM;
 	dma->runs = runs;
@@ -660,6 +660,7 @@ static int passthru_vm_open(struct inode *inode, struct file *file)
 	vm->mappings = RB_ROOT_CACHED;
 	vm->domain = iommu_domain_alloc(&pci_bus_type);
 	if (!vm->domain) {
+		pr_warn_ratelimited("cannot create a VM: no IOMMU for PCI devices; enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on\n");
 		ret = -ENODEV;
 		goto err_free;
 	}

@@ -73,7 +73,9 @@
  *   cover a reserved region of the device's group, or lie beyond its
  *   IOMMU's address width);
  * - ``EXDEV``: the device's IOMMU cannot use this VM's domain (a host with
- *   several, different IOMMUs); use another VM for it.
+ *   several, different IOMMUs); use another VM for it;
+ * - ``ENODEV`` from open() of ``/dev/passthru/vm``: the host has no IOMMU
+ *   for PCI devices.
  */
 
 /* 0xB8 is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
@@ -202,9 +204,11 @@ enum passthru_vm_caps {
  * regions of every attached group (for instance the x86 MSI window
  * 0xfee00000-0xfeefffff).  They can shrink when a device is attached.
  *
- * Return: 0; ``EMSGSIZE`` when @num_ranges was too small, in which case
- * @num_ranges holds the count needed and the other outputs are set; or an
- * errno of the "General ioctl format".
+ * When the array is too small, the first @num_ranges ranges are written
+ * and @num_ranges is set to the full count: call again with a larger
+ * array.
+ *
+ * Return: 0, or an errno of the "General ioctl format".
  */
 struct passthru_vm_info {
 	__u32 size;

@@ -14,6 +14,10 @@ if [ "$variant" = noiommu ]; then
 	expect "noiommu: probe refused with the remedy in dmesg" in_dmesg \
 		"passthru $EDU: refused: not behind an IOMMU (no IOMMU group); enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on"
 	expect "noiommu: no node" test ! -e /dev/passthru/$EDU
+	expect "noiommu: opening /dev/passthru/vm is ENODEV" \
+		sh -c "sh -c 'exec 3<>/dev/passthru/vm' 2>&1 | grep -q 'No such device'"
+	expect "noiommu: the refusal to create a VM says why" \
+		in_dmesg "passthru: cannot create a VM: no IOMMU for PCI devices"
 	expect "noiommu: function left unbound" test -z "$(driver_of $EDU)"
 	expect "noiommu: rmmod" rmmod passthru
 	exit 0
@@ -121,6 +125,15 @@ sysfs_write /sys/bus/pci/drivers/e1000/unbind "$E1000"
 sysfs_write /sys/bus/pci/devices/$E1000/driver_override passthru
 sysfs_write /sys/bus/pci/drivers_probe "$E1000"
 pt_dma attach $EDU2 0
+rm -f /tmp/held
+pt_dma hold $EDU2 /tmp/held &
+holder=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -f /tmp/held ] && break; sleep 1; done
+pt_dma attach "$E1000" 16
+expect "group: a group in one VM cannot join another" \
+	in_dmesg "passthru $E1000: attach refused: IOMMU group $(group_of $EDU2) is in use by another VM"
+kill $holder
+wait $holder 2>/dev/null
 sysfs_write /sys/bus/pci/drivers/passthru/unbind "$E1000"
 sysfs_write /sys/bus/pci/devices/$E1000/driver_override ""
 sysfs_write /sys/bus/pci/drivers/e1000/bind "$E1000"
