@@ -7,6 +7,8 @@
 #   [vtd]      integration tests, Debian's kernel, Intel VT-d
 #   [amdvi]    integration tests, Debian's kernel, AMD-Vi
 #   [noiommu]  Debian's kernel without an IOMMU: probe must refuse
+#   [nointremap] VT-d without interrupt remapping: attach must refuse
+#              unless allow_unsafe_interrupts=1
 #   [debug]    integration tests on the debug kernel (KASAN, lockdep,
 #              kmemleak, atomic-sleep checks)
 #
@@ -14,7 +16,7 @@
 . "$(dirname "$0")/common.sh"
 
 "$TOP/scripts/deps.sh"
-tiers=${PASSTHRU_TIERS:-static kunit vtd amdvi noiommu debug}
+tiers=${PASSTHRU_TIERS:-static kunit vtd amdvi noiommu nointremap debug}
 start=$(date +%s)
 summary=()
 total_passed=0 total_failed=0 total_skipped=0

@@ -8,6 +8,8 @@
 # vtd        Debian   VT-d     tools/testing/guest/check.sh
 # amdvi      Debian   AMD-Vi   check.sh
 # noiommu    Debian   none     check.sh (probe must refuse)
+# nointremap Debian   VT-d without interrupt remapping: check.sh (attach
+#                     needs allow_unsafe_interrupts)
 # debug      debug    VT-d     check.sh, plus kmemleak
 # kunit      debug    VT-d     kunit.sh (KTAP parsed by scripts/ktap.py)
 # demo       Debian   VT-d     demo.sh, on the terminal
@@ -20,7 +22,7 @@
 
 variant=${1:?usage: guest.sh vtd|amdvi|noiommu|debug|kunit|demo}
 case $variant in
-vtd | amdvi | noiommu | demo | bench) flavour=distro ;;
+vtd | amdvi | noiommu | nointremap | demo | bench) flavour=distro ;;
 debug | kunit) flavour=debug ;;
 *) die "unknown variant $variant" ;;
 esac
@@ -82,6 +84,8 @@ qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
 append="console=ttyS0 panic=-1 pt.variant=$variant"
 case $variant in
 noiommu) qemu+=(-M q35 -m 1G) ;;
+nointremap) qemu+=(-M q35 -m 1G -device intel-iommu,intremap=off)
+	append+=" intel_iommu=on" ;;
 amdvi) qemu+=(-M q35,kernel-irqchip=split -m 1G -device amd-iommu,intremap=on) ;;
 bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
 	-device intel-iommu,intremap=on,caching-mode=on)
@@ -92,15 +96,17 @@ bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
 esac
 [ $variant = kunit ] && append+=" printk.time=0"
 qemu+=(-device edu,addr=03.0)
-if [ $variant != noiommu ] && [ $variant != kunit ] && [ $variant != bench ]; then
+case $variant in
+noiommu | nointremap | kunit | bench) ;;
+*)
 	qemu+=(-device pci-testdev,addr=04.0
 		-drive if=none,id=nvm,file="$nvme_img",format=raw
 		-device nvme,serial=passthru0,drive=nvm,addr=05.0
 		-device e1000e,addr=06.0
 		-device pcie-pci-bridge,id=br0,addr=07.0
 		-device edu,bus=br0,addr=01.0
-		-device e1000,bus=br0,addr=02.0)
-fi
+		-device e1000,bus=br0,addr=02.0) ;;
+esac
 
 case $variant in
 demo) mode=demo ;;

@@ -23,6 +23,21 @@ if [ "$variant" = noiommu ]; then
 	exit 0
 fi
 
+if [ "$variant" = nointremap ]; then
+	P=/sys/module/passthru/parameters/allow_unsafe_interrupts
+	expect "nointremap: insmod" insmod $PT ids=1234:11e8
+	pt_dma attach $EDU 1
+	expect "nointremap: the refusal says why and what to do" \
+		in_dmesg "passthru $EDU: attach refused: the IOMMU does not remap its interrupts, so a VM could forge any MSI; enable interrupt remapping, or load passthru with allow_unsafe_interrupts=1"
+	sysfs_write $P 1
+	pt_dma attach $EDU 0
+	expect "nointremap: an unsafe attach logs loudly" \
+		in_dmesg "passthru $EDU: UNSAFE: attached without interrupt remapping"
+	sysfs_write $P 0
+	expect "nointremap: rmmod" rmmod passthru
+	exit 0
+fi
+
 # The test bed: an edu and an e1000 behind a PCIe-to-PCI bridge share the
 # bridge's IOMMU group; e1000 has its host driver.
 [ -f /lib/modules/e1000.ko ] && insmod /lib/modules/e1000.ko
