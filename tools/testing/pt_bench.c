@@ -235,12 +235,15 @@ int main(int argc, char **argv)
 			t[d] = median(total[b][d], rounds);
 		printf("speedup dma-%s %.2f\n", backing_name[b], t[VFIO] / t[PASSTHRU]);
 	}
-	for (b = 0; b < NR_BACKINGS; b++)
-		for (d = 0; d < NR_DRIVERS; d++)
-			printf("median dma-%s %s: map+unmap %.1f ms (map %.1f, unmap %.1f), %zu MiB, %d rounds\n",
+	for (b = 0; b < NR_BACKINGS; b++) {
+		for (d = 0; d < NR_DRIVERS; d++) {
+			printf("median dma-%s %s: map+unmap %.1f ms ",
 			       backing_name[b], driver_name[d],
-			       median(total[b][d], rounds),
+			       median(total[b][d], rounds));
+			printf("(map %.1f, unmap %.1f), %zu MiB, %d rounds\n",
 			       median(maps[b][d], rounds),
 			       median(unmaps[b][d], rounds), size / MIB, rounds);
+		}
+	}
 	return 0;
 }
