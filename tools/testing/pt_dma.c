@@ -303,6 +303,20 @@ static int cmd_errors(const char *bdf)
 	dev = open_device(bdf);
 	buf = anon(16 * PG);
 
+	/* Mapped before any attach, over what the group reserves. */
+	{
+		int vm3 = vm_open();
+
+		err = map(vm3, 0xfee00000ULL, buf, PG, RW);
+		check(!err, "map: before any attach, the whole aperture is usable",
+		      "%s", strerror(err));
+		err = attach(dev, vm3);
+		check(err == EADDRINUSE,
+		      "attach: a mapping over the group's reserved region is EADDRINUSE",
+		      "%s", strerror(err));
+		close(vm3);
+	}
+
 	err = attach(dev, dev);
 	check(err == EINVAL, "attach: a descriptor that is not a VM is EINVAL",
 	      "%s", strerror(err));
