@@ -90,11 +90,37 @@ out:
 	return ret;
 }
 
+static int passthru_device_region_info(void *ctx, void *cmd)
+{
+	struct passthru_region_info *info = cmd;
+	struct passthru_device *pt = ctx;
+	const struct passthru_layout *l;
+	struct passthru_region_area areas[PASSTHRU_MAX_EXCLUDED + 1];
+	unsigned int n;
+
+	if (info->__reserved || info->index >= PASSTHRU_NUM_REGIONS)
+		return -EINVAL;
+	/* The layout is fixed at probe: no lock needed to read it. */
+	l = &pt->layout[info->index];
+	n = passthru_layout_areas(l, areas, ARRAY_SIZE(areas));
+	if (min(n, info->num_areas) &&
+	    copy_to_user(u64_to_user_ptr(info->areas), areas,
+			 min(n, info->num_areas) * sizeof(areas[0])))
+		return -EFAULT;
+	info->num_areas = n;
+	info->caps = l->caps;
+	info->offset = PASSTHRU_REGION_OFFSET(info->index);
+	info->region_size = l->size;
+	return 0;
+}
+
 static const struct passthru_ioctl_op passthru_device_ops[] = {
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_INFO, struct passthru_device_info,
 			  iommu_group, 0, passthru_device_info),
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_ATTACH, struct passthru_device_attach,
 			  __reserved, 0, passthru_device_attach),
+	PASSTHRU_IOCTL_OP(PASSTHRU_REGION_INFO, struct passthru_region_info,
+			  areas, 0, passthru_device_region_info),
 };
 
 /**
@@ -163,20 +189,42 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 {
 	struct passthru_device *pt =
 		container_of(inode->i_cdev, struct passthru_device, cdev);
-	int ret = 0;
+	int ret;
 
 	if (test_and_set_bit_lock(PASSTHRU_BUSY_OPEN, &pt->busy))
 		return -EBUSY;
-	mutex_lock(&pt->lock);
-	if (pt->removed)
-		ret = -ENODEV;
+	ret = passthru_device_lock_live(pt);
+	if (ret)
+		goto err_busy;
+	ret = pci_enable_device(pt->pdev);
+	if (!ret)
+		pt->enabled = true;
 	mutex_unlock(&pt->lock);
-	if (ret) {
-		clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
-		return ret;
-	}
+	if (ret)
+		goto err_busy;
+	down_write(&pt->memory_lock);
+	pt->mapping = file->f_mapping;
+	up_write(&pt->memory_lock);
 	file->private_data = pt;
 	return 0;
+
+err_busy:
+	clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
+	return ret;
+}
+
+/* Give the function back quiet: no BAR mapped, no bus mastering. */
+static void passthru_device_disable(struct passthru_device *pt)
+{
+	lockdep_assert_held(&pt->lock);
+	if (pt->vm)
+		passthru_vm_detach(pt);
+	if (!pt->enabled)
+		return;
+	passthru_region_release(pt);
+	pci_clear_master(pt->pdev);
+	pci_disable_device(pt->pdev);
+	pt->enabled = false;
 }
 
 static int passthru_device_release(struct inode *inode, struct file *file)
@@ -184,11 +232,31 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 	struct passthru_device *pt = file->private_data;
 
 	mutex_lock(&pt->lock);
-	if (pt->vm)
-		passthru_vm_detach(pt);
+	passthru_device_disable(pt);
 	mutex_unlock(&pt->lock);
+	down_write(&pt->memory_lock);
+	pt->mapping = NULL;
+	up_write(&pt->memory_lock);
 	clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
 	return 0;
+}
+
+static ssize_t passthru_device_read(struct file *file, char __user *buf,
+				    size_t count, loff_t *ppos)
+{
+	return passthru_region_rw(file->private_data, buf, count, ppos, false);
+}
+
+static ssize_t passthru_device_write(struct file *file, const char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	return passthru_region_rw(file->private_data, (char __user *)buf,
+				  count, ppos, true);
+}
+
+static int passthru_device_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return passthru_region_mmap(file->private_data, vma);
 }
 
 static const struct file_operations passthru_device_fops = {
@@ -197,6 +265,9 @@ static const struct file_operations passthru_device_fops = {
 	.release = passthru_device_release,
 	.unlocked_ioctl = passthru_device_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.read = passthru_device_read,
+	.write = passthru_device_write,
+	.mmap = passthru_device_mmap,
 	.llseek = noop_llseek,
 };
 
@@ -236,8 +307,10 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 	}
 
 	mutex_init(&pt->lock);
+	init_rwsem(&pt->memory_lock);
 	pt->pdev = pci_dev_get(pdev);
 	passthru_fill_info(&pt->info, pdev, group_id);
+	passthru_layout_init(pt);
 	device_initialize(&pt->dev);
 	pt->dev.class = &passthru_class;
 	pt->dev.parent = &pdev->dev;
@@ -263,18 +336,19 @@ err_put:
  * passthru_device_remove() - revoke a function's node
  * @pt: the device, from probe()
  *
- * The device leaves its VM, and the node disappears at once; files still
- * open on it fail every ioctl with ENODEV from now on and free @pt when
+ * Mapped BAR pages are zapped (later touches get SIGBUS), the device leaves
+ * its VM and is disabled, and the node disappears at once; files still
+ * open on it fail every call with ENODEV from now on and free @pt when
  * the last one closes.
  *
  * Context: process context, from remove().
  */
 void passthru_device_remove(struct passthru_device *pt)
 {
+	passthru_region_revoke(pt);
 	mutex_lock(&pt->lock);
 	pt->removed = true;
-	if (pt->vm)
-		passthru_vm_detach(pt);
+	passthru_device_disable(pt);
 	mutex_unlock(&pt->lock);
 	cdev_device_del(&pt->cdev, &pt->dev);
 	put_device(&pt->dev);

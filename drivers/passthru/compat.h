@@ -37,4 +37,11 @@
 	kvrealloc(p, oldsize, newsize, gfp)
 #endif
 
+/* 6.3 made vma->vm_flags read-only, to be changed with vm_flags_set(). */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define passthru_vm_flags_set(vma, flags) vm_flags_set(vma, flags)
+#else
+#define passthru_vm_flags_set(vma, flags) ((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* PASSTHRU_COMPAT_H */

@@ -33,11 +33,15 @@
 #include <linux/list.h>
 #include <linux/mod_devicetable.h>
 #include <linux/mutex.h>
+#include <linux/pci_regs.h>
 #include <linux/rbtree.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <uapi/linux/passthru.h>
 
 struct file;
+struct vm_area_struct;
+struct address_space;
 struct iommu_domain;
 struct mm_struct;
 struct pci_dev;
@@ -63,6 +67,34 @@ int passthru_ranges_remove(struct passthru_ranges *rs, u64 start, u64 last);
 bool passthru_ranges_contain(const struct passthru_ranges *rs, u64 start,
 			     u64 last);
 
+/* layout.c: region layout, pure logic */
+
+/* Host-owned byte ranges per region: the MSI-X table and its PBA. */
+#define PASSTHRU_MAX_EXCLUDED 2
+
+/**
+ * struct passthru_layout - one region of a device file
+ * @size: bytes; 0 when the region does not exist
+ * @caps: a mask of &enum passthru_region_caps
+ * @nexcl: entries in @excl
+ * @excl: byte ranges owned by the host, inclusive
+ */
+struct passthru_layout {
+	u64 size;
+	u32 caps;
+	unsigned int nexcl;
+	struct passthru_iova_range excl[PASSTHRU_MAX_EXCLUDED];
+};
+
+int passthru_region_decode(u64 off, unsigned int *index, u64 *pos);
+unsigned int passthru_access_width(u64 pos, u64 len);
+int passthru_layout_exclude(struct passthru_layout *l, u64 start, u64 len);
+bool passthru_layout_excluded(const struct passthru_layout *l, u64 pos, u64 len);
+unsigned int passthru_layout_areas(const struct passthru_layout *l,
+				   struct passthru_region_area *areas,
+				   unsigned int max);
+bool passthru_layout_mmap_ok(const struct passthru_layout *l, u64 pos, u64 len);
+
 /**
  * struct passthru_device - a PCI function claimed by passthru
  * @pdev: the function; a reference is held until @dev is released
@@ -74,6 +106,15 @@ bool passthru_ranges_contain(const struct passthru_ranges *rs, u64 start,
  * @info: identity snapshot taken at probe, returned by DEVICE_INFO
  * @vm: the VM the device is attached to (holding a reference), or NULL
  * @unremapped: attached without interrupt remapping
+ * @layout: the regions, computed at probe
+ * @bar_map: kernel mappings of the BARs, made on first access, under @lock
+ * @memory_lock: taken for reading by mmap faults, for writing to revoke
+ *	the mappings; nests inside mmap_lock and outside i_mmap_rwsem, and
+ *	is never held with @lock
+ * @enabled: pci_enable_device() was called for the open file; under @lock
+ * @revoked: mmap faults fail (SIGBUS); set under @memory_lock
+ * @mapping: the address space of the open file, whose pages are zapped
+ *	on revocation
  */
 struct passthru_device {
 	struct pci_dev *pdev;
@@ -85,6 +126,12 @@ struct passthru_device {
 	struct passthru_device_info info;
 	struct passthru_vm *vm;
 	bool unremapped;
+	struct passthru_layout layout[PASSTHRU_NUM_REGIONS];
+	void __iomem *bar_map[PCI_STD_NUM_BARS];
+	struct rw_semaphore memory_lock;
+	bool enabled;
+	bool revoked;
+	struct address_space *mapping;
 };
 
 /**
@@ -217,6 +264,14 @@ int passthru_device_info_check(const struct passthru_device_info *info);
 extern struct pci_driver passthru_pci_driver;
 void passthru_fill_info(struct passthru_device_info *info,
 			struct pci_dev *pdev, unsigned int group_id);
+
+/* region.c */
+void passthru_layout_init(struct passthru_device *pt);
+ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
+			   size_t count, loff_t *ppos, bool write);
+int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);
+void passthru_region_revoke(struct passthru_device *pt);
+void passthru_region_release(struct passthru_device *pt);
 
 /* cdev.c */
 long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,

@@ -69,6 +69,7 @@ static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct passthru_device *pt;
 	struct iommu_group *group;
 	unsigned int group_id;
+	int ret;
 
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
 		pci_warn(pdev, "refused: a bridge (header type %#x) cannot be passed through; designate the functions behind it\n",
@@ -83,9 +84,16 @@ static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	group_id = iommu_group_id(group);
 	iommu_group_put(group);
 
+	ret = pci_request_regions(pdev, "passthru");
+	if (ret) {
+		pci_warn(pdev, "refused: its BARs are claimed by someone else (see /proc/iomem)\n");
+		return -EBUSY;
+	}
 	pt = passthru_device_create(pdev, group_id);
-	if (IS_ERR(pt))
+	if (IS_ERR(pt)) {
+		pci_release_regions(pdev);
 		return PTR_ERR(pt);
+	}
 	pci_set_drvdata(pdev, pt);
 	passthru_log_bars(pdev);
 	pci_info(pdev, "claimed as /dev/passthru/%s, IOMMU group %u\n",
@@ -98,6 +106,7 @@ static void passthru_remove(struct pci_dev *pdev)
 	struct passthru_device *pt = pci_get_drvdata(pdev);
 
 	passthru_device_remove(pt);
+	pci_release_regions(pdev);
 	pci_info(pdev, "released by passthru\n");
 }
 

@@ -15,8 +15,8 @@
  *                           and kill -9 of a process holding 64 MiB
  *   pt_dma memlock          RLIMIT_MEMLOCK binds an unprivileged process
  *
- * edu's registers are reached through sysfs (resource0, config), as the
- * region calls are not there yet; passthru provides the DMA domain.
+ * edu's registers are mapped through passthru; its command register is
+ * set through sysfs until the config-space region exists.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -109,7 +109,6 @@ static int open_device(const char *bdf)
 	return fd;
 }
 
-/* edu's BAR0 through sysfs, with memory decode and bus mastering on. */
 /*
  * MMIO through relaxed atomics: single, untorn accesses the compiler can
  * neither merge nor drop.
@@ -124,7 +123,12 @@ static uint64_t r64(uint8_t *bar, unsigned int off)
 	return __atomic_load_n((uint64_t *)(bar + off), __ATOMIC_RELAXED);
 }
 
-static uint8_t *edu_map(const char *bdf, int master)
+/*
+ * edu's BAR0, mapped through its passthru node @dev, with bus mastering
+ * set as asked.  The command register is reached through sysfs, as the
+ * config-space region is not there yet.
+ */
+static uint8_t *edu_map(const char *bdf, int dev, int master)
 {
 	char path[PATH_MAX];
 	uint16_t cmd;
@@ -139,14 +143,10 @@ static uint8_t *edu_map(const char *bdf, int master)
 	if (pwrite(fd, &cmd, 2, 4) != 2)
 		die("write PCI command");
 	close(fd);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0)
-		die(path);
-	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		 PASSTHRU_REGION_OFFSET(0));
 	if (p == MAP_FAILED)
-		die("mmap resource0");
-	close(fd);
+		die("mmap BAR0 through passthru");
 	return p;
 }
 
@@ -229,7 +229,7 @@ static int cmd_edu(const char *bdf)
 	check(!err, "map: 16 KiB read/write at IOVA 0x200000", "%s",
 	      strerror(err));
 
-	bar = edu_map(bdf, 1);
+	bar = edu_map(bdf, dev, 1);
 	err = edu_dma(bar, IOVA_BUF, EDU_BUF, XFER, 0);
 	check(!err, "edu: DMA RAM -> device completes", "timeout");
 	err = edu_dma(bar, EDU_BUF, IOVA_BUF + PG, XFER, 1);
@@ -282,7 +282,8 @@ static int cmd_edu(const char *bdf)
 	err = unmap(vm, IOVA_HUGE, 4 * MIB, NULL);
 	check(!err, "huge: unmap", "%s", strerror(err));
 
-	edu_map(bdf, 0);
+	munmap(bar, PG);
+	munmap(edu_map(bdf, dev, 0), PG);
 	close(dev);
 	close(vm);
 	return failures ? 1 : 0;
@@ -293,8 +294,7 @@ static int cmd_errors(const char *bdf)
 	struct passthru_dma_unmap u;
 	uint64_t done = 0;
 	uint8_t *buf, *hole;
-	int vm, vm2, dev, err, fd, status;
-	char path[PATH_MAX];
+	int vm, vm2, dev, err, status;
 	void *io;
 	pid_t pid;
 
@@ -387,17 +387,15 @@ static int cmd_errors(const char *bdf)
 	err = map(vm, IOVA_BUF, hole, PG, RW);
 	check(err == EFAULT, "map: vaddr not mapped is EFAULT", "%s",
 	      strerror(err));
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
-	fd = open(path, O_RDWR | O_SYNC);
-	io = fd < 0 ? MAP_FAILED :
-	     mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	io = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		  PASSTHRU_REGION_OFFSET(0));
 	if (io == MAP_FAILED)
-		die("mmap resource0");
+		die("mmap BAR0 through passthru");
 	err = map(vm, IOVA_BUF, io, PG, RW);
-	check(err == EOPNOTSUPP, "map: a PFNMAP/IO mapping is EOPNOTSUPP", "%s",
+	check(err == EOPNOTSUPP,
+	      "map: a PFNMAP/IO mapping (a BAR) is EOPNOTSUPP", "%s",
 	      strerror(err));
 	munmap(io, PG);
-	close(fd);
 
 	err = map(vm, IOVA_BUF, buf, 8 * PG, RW);
 	check(!err, "map: 32 KiB works", "%s", strerror(err));

@@ -84,6 +84,7 @@
 enum {
 	PASSTHRU_CMD_DEVICE_INFO = 0x40,
 	PASSTHRU_CMD_DEVICE_ATTACH = 0x41,
+	PASSTHRU_CMD_REGION_INFO = 0x42,
 	PASSTHRU_CMD_VM_INFO = 0x50,
 	PASSTHRU_CMD_VM_MAP_DMA = 0x51,
 	PASSTHRU_CMD_VM_UNMAP_DMA = 0x52,
@@ -165,6 +166,111 @@ struct passthru_device_attach {
 };
 
 #define PASSTHRU_DEVICE_ATTACH _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_ATTACH)
+
+/**
+ * DOC: Regions
+ *
+ * A device file gives access to the function's regions with pread(),
+ * pwrite() and mmap() at fixed file offsets: region N starts at
+ * PASSTHRU_REGION_OFFSET(N).  Regions 0-5 are BAR0-BAR5 (a 64-bit BAR is
+ * the region of its lower index; its upper half is an empty region), 6
+ * is the expansion ROM.
+ *
+ * - Memory BARs: reads and writes are split into naturally aligned
+ *   accesses of at most 4 bytes.  The MSI-X table and pending-bit array
+ *   belong to the host: in them reads return all ones and writes are
+ *   dropped, and their pages cannot be mapped.
+ * - I/O port BARs: the same, with port accesses; never mappable.
+ * - The ROM: read-only; its decode is enabled only for the read.
+ *
+ * Accessing a memory or I/O BAR while the function's memory or I/O
+ * decode is off fails with ``EIO``; so does a fault on a mapped page
+ * (``SIGBUS``), as does any access after the function was revoked.
+ * mmap() needs MAP_SHARED, a page-aligned range inside one mappable area
+ * of a region (see PASSTHRU_REGION_INFO), and maps uncached.  Accesses
+ * outside a region fail with ``EINVAL``, a region that does not exist
+ * too.
+ */
+#define PASSTHRU_REGION_SHIFT 40
+#define PASSTHRU_REGION_OFFSET(index) ((__u64)(index) << PASSTHRU_REGION_SHIFT)
+
+/**
+ * enum passthru_region_index - the regions of a device file
+ * @PASSTHRU_REGION_BAR0: base address register 0; BAR1-BAR5 follow
+ * @PASSTHRU_REGION_ROM: the expansion ROM
+ * @PASSTHRU_NUM_REGIONS: number of region indexes
+ */
+enum passthru_region_index {
+	PASSTHRU_REGION_BAR0 = 0,
+	PASSTHRU_REGION_ROM = 6,
+	PASSTHRU_NUM_REGIONS = 7,
+};
+
+/**
+ * enum passthru_region_caps - what a region allows
+ * @PASSTHRU_REGION_READ: pread() works
+ * @PASSTHRU_REGION_WRITE: pwrite() works
+ * @PASSTHRU_REGION_MMAP: mmap() works on the areas listed
+ * @PASSTHRU_REGION_IO: the region is I/O port space
+ * @PASSTHRU_REGION_64BIT: a 64-bit memory BAR
+ * @PASSTHRU_REGION_PREFETCH: a prefetchable memory BAR
+ */
+enum passthru_region_caps {
+	PASSTHRU_REGION_READ = 1 << 0,
+	PASSTHRU_REGION_WRITE = 1 << 1,
+	PASSTHRU_REGION_MMAP = 1 << 2,
+	PASSTHRU_REGION_IO = 1 << 3,
+	PASSTHRU_REGION_64BIT = 1 << 4,
+	PASSTHRU_REGION_PREFETCH = 1 << 5,
+};
+
+/**
+ * struct passthru_region_area - a mappable part of a region
+ * @offset: offset from the start of the region, page aligned
+ * @size: bytes, a multiple of the page size
+ */
+struct passthru_region_area {
+	__aligned_u64 offset;
+	__aligned_u64 size;
+};
+
+/**
+ * struct passthru_region_info - ioctl(PASSTHRU_REGION_INFO)
+ * @size: sizeof(struct passthru_region_info)
+ * @flags: must be 0
+ * @index: input, a &enum passthru_region_index value
+ * @caps: output, a mask of &enum passthru_region_caps; 0 for a region
+ *	that does not exist (an unimplemented BAR, the upper half of a
+ *	64-bit BAR, no ROM)
+ * @offset: output, the region's file offset, PASSTHRU_REGION_OFFSET(@index)
+ * @region_size: output, the region's size in bytes
+ * @num_areas: input, how many &struct passthru_region_area fit at @areas;
+ *	output, how many mappable areas the region has (the first ones are
+ *	written if the array is too small)
+ * @__reserved: must be 0
+ * @areas: user pointer to an array of &struct passthru_region_area
+ *
+ * A memory BAR of at least a page, page-aligned in host memory, is
+ * mappable except for the pages of the MSI-X table and pending-bit array;
+ * its areas list what remains.  Smaller BARs, I/O BARs and the ROM have no
+ * areas.
+ *
+ * Return: 0; ``EINVAL`` for an @index of no region; or an errno of the
+ * "General ioctl format".
+ */
+struct passthru_region_info {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 caps;
+	__aligned_u64 offset;
+	__aligned_u64 region_size;
+	__u32 num_areas;
+	__u32 __reserved;
+	__aligned_u64 areas;
+};
+
+#define PASSTHRU_REGION_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_REGION_INFO)
 
 /**
  * struct passthru_iova_range - an inclusive range of IO virtual addresses

@@ -98,6 +98,24 @@ expect "probe: bridge refused with a clear message" \
 expect "probe: bridge has no node" test ! -e /dev/passthru/$BRIDGE
 sysfs_write /sys/bus/pci/devices/$BRIDGE/driver_override ""
 
+# Regions: BARs through pread/pwrite and mmap.
+pt_region edu $EDU
+sysfs_write /sys/bus/pci/devices/$TESTDEV/driver_override passthru
+sysfs_write /sys/bus/pci/drivers_probe $TESTDEV
+pt_region testdev $TESTDEV
+sysfs_write /sys/bus/pci/drivers/passthru/unbind $TESTDEV
+sysfs_write /sys/bus/pci/devices/$TESTDEV/driver_override ""
+nvme_driver=$(driver_of $NVME)
+[ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/devices/$NVME/driver/unbind $NVME
+sysfs_write /sys/bus/pci/devices/$NVME/driver_override passthru
+sysfs_write /sys/bus/pci/drivers_probe $NVME
+pt_region msix $NVME
+sysfs_write /sys/bus/pci/drivers/passthru/unbind $NVME
+sysfs_write /sys/bus/pci/devices/$NVME/driver_override ""
+[ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/drivers/$nvme_driver/bind $NVME
+expect "regions: nvme back with its previous driver (${nvme_driver:-none})" \
+	test "$(driver_of $NVME)" = "$nvme_driver"
+
 # The first ioctl's argument rules and exclusive open.
 pt_test uapi $EDU
 

@@ -46,4 +46,5 @@ sysfs_write() { echo "$2" >"$1" 2>/dev/null; }
 # Fixed addresses of the test bed (scripts/guest.sh places the devices).
 EDU=0000:00:03.0
 TESTDEV=0000:00:04.0
+NVME=0000:00:05.0
 BRIDGE=0000:00:07.0

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions of a device file: pread()/pwrite() and mmap() of the BARs, and
+ * reads of the expansion ROM (see "Regions" in the uAPI header).
+ *
+ * Every access checks, under passthru_device.lock, that the function was
+ * not removed and that its memory or I/O decode is on, so no access can
+ * reach a function that cannot answer it.  Mapped pages are inserted at
+ * fault time, one page per fault, under passthru_device.memory_lock and
+ * with the same checks; passthru_region_revoke() zaps them, after which a
+ * touch gets SIGBUS.  User memory is only touched with no passthru lock
+ * held, through a bounce buffer.
+ */
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/unaligned.h>
+
+#include "compat.h"
+#include "passthru_priv.h"
+
+#define PASSTHRU_BOUNCE_SIZE 4096
+
+/* The pages of the MSI-X table and PBA belong to the host. */
+static void passthru_layout_msix(struct passthru_device *pt)
+{
+	struct pci_dev *pdev = pt->pdev;
+	u32 table, pba;
+	u16 flags;
+	u64 entries;
+
+	if (!pdev->msix_cap)
+		return;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+	entries = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+	if ((table & PCI_MSIX_TABLE_BIR) < PCI_STD_NUM_BARS)
+		passthru_layout_exclude(&pt->layout[table & PCI_MSIX_TABLE_BIR],
+					table & PCI_MSIX_TABLE_OFFSET,
+					entries * 16);
+	if ((pba & PCI_MSIX_PBA_BIR) < PCI_STD_NUM_BARS)
+		passthru_layout_exclude(&pt->layout[pba & PCI_MSIX_PBA_BIR],
+					pba & PCI_MSIX_PBA_OFFSET,
+					DIV_ROUND_UP(entries, 64) * 8);
+}
+
+/**
+ * passthru_layout_init() - describe a function's regions
+ * @pt: the device, being probed
+ *
+ * Context: process context, from probe().
+ */
+void passthru_layout_init(struct passthru_device *pt)
+{
+	struct pci_dev *pdev = pt->pdev;
+	int i;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		struct passthru_layout *l = &pt->layout[i];
+		unsigned long flags = pci_resource_flags(pdev, i);
+
+		l->size = pci_resource_len(pdev, i);
+		if (!l->size)
+			continue;
+		l->caps = PASSTHRU_REGION_READ | PASSTHRU_REGION_WRITE;
+		if (flags & IORESOURCE_IO) {
+			l->caps |= PASSTHRU_REGION_IO;
+			continue;
+		}
+		if (flags & IORESOURCE_MEM_64)
+			l->caps |= PASSTHRU_REGION_64BIT;
+		if (flags & IORESOURCE_PREFETCH)
+			l->caps |= PASSTHRU_REGION_PREFETCH;
+		if (l->size >= PAGE_SIZE &&
+		    PAGE_ALIGNED(pci_resource_start(pdev, i)))
+			l->caps |= PASSTHRU_REGION_MMAP;
+		else
+			pci_info(pdev, "BAR%d is smaller than a page: read/write only, not mappable\n",
+				 i);
+	}
+	pt->layout[PASSTHRU_REGION_ROM].size =
+		pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	if (pt->layout[PASSTHRU_REGION_ROM].size)
+		pt->layout[PASSTHRU_REGION_ROM].caps = PASSTHRU_REGION_READ;
+	passthru_layout_msix(pt);
+}
+
+static bool passthru_decode_on(struct pci_dev *pdev, u32 caps)
+{
+	u16 cmd;
+
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	return cmd & (caps & PASSTHRU_REGION_IO ? PCI_COMMAND_IO :
+		      PCI_COMMAND_MEMORY);
+}
+
+/* Move @len bytes between @buf and BAR @bar at @pos; pt->lock held. */
+static int passthru_bar_rw(struct passthru_device *pt, unsigned int bar,
+			   u64 pos, u8 *buf, size_t len, bool write)
+{
+	const struct passthru_layout *l = &pt->layout[bar];
+	void __iomem *io;
+	size_t done;
+
+	lockdep_assert_held(&pt->lock);
+	if (!passthru_decode_on(pt->pdev, l->caps))
+		return -EIO;
+	if (!pt->bar_map[bar]) {
+		pt->bar_map[bar] = pci_iomap(pt->pdev, bar, 0);
+		if (!pt->bar_map[bar])
+			return -ENOMEM;
+	}
+	io = pt->bar_map[bar];
+	for (done = 0; done < len;) {
+		unsigned int w = passthru_access_width(pos + done, len - done);
+		void __iomem *addr = io + pos + done;
+		u8 *p = buf + done;
+
+		if (passthru_layout_excluded(l, pos + done, w)) {
+			if (!write)
+				memset(p, 0xff, w);
+		} else if (write) {
+			if (w == 4)
+				iowrite32(get_unaligned_le32(p), addr);
+			else if (w == 2)
+				iowrite16(get_unaligned_le16(p), addr);
+			else
+				iowrite8(*p, addr);
+		} else {
+			if (w == 4)
+				put_unaligned_le32(ioread32(addr), p);
+			else if (w == 2)
+				put_unaligned_le16(ioread16(addr), p);
+			else
+				*p = ioread8(addr);
+		}
+		done += w;
+	}
+	return 0;
+}
+
+/* Read @len bytes of the ROM at @pos; pt->lock held. */
+static int passthru_rom_read(struct passthru_device *pt, u64 pos, u8 *buf,
+			     size_t len)
+{
+	void __iomem *rom;
+	size_t size;
+
+	lockdep_assert_held(&pt->lock);
+	rom = pci_map_rom(pt->pdev, &size);
+	if (!rom)
+		return -EIO;
+	if (pos + len > size)
+		memset(buf, 0xff, len);
+	else
+		memcpy_fromio(buf, rom + pos, len);
+	pci_unmap_rom(pt->pdev, rom);
+	return 0;
+}
+
+/**
+ * passthru_region_rw() - pread() or pwrite() on a device file
+ * @pt: the device
+ * @buf: the user buffer
+ * @count: bytes
+ * @ppos: the file offset; advanced by what was transferred
+ * @write: true for pwrite()
+ *
+ * Context: process context; no passthru lock held.
+ * Return: bytes transferred, or a negative errno (see "Regions" in the
+ * uAPI header).
+ */
+ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
+			   size_t count, loff_t *ppos, bool write)
+{
+	const struct passthru_layout *l;
+	unsigned int index;
+	size_t done = 0;
+	u8 *bounce;
+	u64 pos;
+	int ret;
+
+	ret = passthru_region_decode(*ppos, &index, &pos);
+	if (ret)
+		return ret;
+	l = &pt->layout[index];
+	if (!(l->caps & (write ? PASSTHRU_REGION_WRITE : PASSTHRU_REGION_READ)))
+		return -EINVAL;
+	if (pos >= l->size)
+		return -EINVAL;
+	count = min_t(u64, count, l->size - pos);
+	bounce = kmalloc(min_t(size_t, count, PASSTHRU_BOUNCE_SIZE),
+			 GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, PASSTHRU_BOUNCE_SIZE);
+
+		if (write && copy_from_user(bounce, buf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		mutex_lock(&pt->lock);
+		if (pt->removed)
+			ret = -ENODEV;
+		else if (index == PASSTHRU_REGION_ROM)
+			ret = passthru_rom_read(pt, pos + done, bounce, n);
+		else
+			ret = passthru_bar_rw(pt, index, pos + done, bounce, n,
+					      write);
+		mutex_unlock(&pt->lock);
+		if (ret)
+			break;
+		if (!write && copy_to_user(buf + done, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
+	}
+	kfree(bounce);
+	if (!done)
+		return ret;
+	*ppos += done;
+	return done;
+}
+
+static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct passthru_device *pt = vma->vm_private_data;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned int index;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	u64 pos;
+
+	if (passthru_region_decode(off, &index, &pos))
+		return VM_FAULT_SIGBUS;
+	pos += vmf->address - vma->vm_start;
+	down_read(&pt->memory_lock);
+	if (!pt->revoked &&
+	    passthru_decode_on(pt->pdev, pt->layout[index].caps))
+		ret = vmf_insert_pfn(vma, vmf->address,
+				     (pci_resource_start(pt->pdev, index) + pos) >>
+				     PAGE_SHIFT);
+	up_read(&pt->memory_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct passthru_mmap_ops = {
+	.fault = passthru_mmap_fault,
+};
+
+/**
+ * passthru_region_mmap() - mmap() of a device file
+ * @pt: the device
+ * @vma: the new mapping
+ *
+ * Context: process context, mmap_lock held for writing.
+ * Return: 0, or -EINVAL for a mapping that is not MAP_SHARED or not inside
+ * one mappable area of a region.
+ */
+int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma)
+{
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned int index;
+	u64 pos;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (passthru_region_decode(off, &index, &pos) ||
+	    !passthru_layout_mmap_ok(&pt->layout[index], pos,
+				     vma->vm_end - vma->vm_start))
+		return -EINVAL;
+	vma->vm_private_data = pt;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	passthru_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			      VM_DONTDUMP);
+	vma->vm_ops = &passthru_mmap_ops;
+	return 0;
+}
+
+/**
+ * passthru_region_revoke() - end all access to the regions
+ * @pt: the device
+ *
+ * Mapped pages are zapped and later faults get SIGBUS.
+ *
+ * Context: process context; no passthru lock held.
+ */
+void passthru_region_revoke(struct passthru_device *pt)
+{
+	down_write(&pt->memory_lock);
+	pt->revoked = true;
+	if (pt->mapping)
+		unmap_mapping_range(pt->mapping, 0, 0, true);
+	up_write(&pt->memory_lock);
+}
+
+/**
+ * passthru_region_release() - unmap the BARs from the kernel
+ * @pt: the device, its last file closing or being freed
+ *
+ * Context: process context.
+ */
+void passthru_region_release(struct passthru_device *pt)
+{
+	int i;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		if (pt->bar_map[i])
+			pci_iounmap(pt->pdev, pt->bar_map[i]);
+		pt->bar_map[i] = NULL;
+	}
+}
