@@ -196,7 +196,9 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	ret = passthru_device_lock_live(pt);
 	if (ret)
 		goto err_busy;
-	ret = pci_enable_device(pt->pdev);
+	ret = passthru_config_open(pt);
+	if (!ret)
+		ret = pci_enable_device(pt->pdev);
 	if (!ret)
 		pt->enabled = true;
 	mutex_unlock(&pt->lock);
@@ -277,6 +279,7 @@ static void passthru_device_free(struct device *dev)
 	struct passthru_device *pt = container_of(dev, struct passthru_device, dev);
 
 	ida_free(&passthru_minors, MINOR(dev->devt));
+	kfree(pt->cfg);
 	pci_dev_put(pt->pdev);
 	mutex_destroy(&pt->lock);
 	kfree(pt);
@@ -310,13 +313,15 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 	init_rwsem(&pt->memory_lock);
 	pt->pdev = pci_dev_get(pdev);
 	passthru_fill_info(&pt->info, pdev, group_id);
-	passthru_layout_init(pt);
 	device_initialize(&pt->dev);
 	pt->dev.class = &passthru_class;
 	pt->dev.parent = &pdev->dev;
 	pt->dev.devt = MKDEV(MAJOR(passthru_devt), minor);
 	pt->dev.release = passthru_device_free;
 	/* From here on, put_device() frees everything above. */
+	ret = passthru_layout_init(pt);
+	if (ret)
+		goto err_put;
 	ret = dev_set_name(&pt->dev, "%s", pci_name(pdev));
 	if (ret)
 		goto err_put;

@@ -95,6 +95,30 @@ unsigned int passthru_layout_areas(const struct passthru_layout *l,
 				   unsigned int max);
 bool passthru_layout_mmap_ok(const struct passthru_layout *l, u64 pos, u64 len);
 
+/* config.c: virtual config space, pure logic */
+
+/**
+ * struct passthru_cfg - the config space a VMM sees
+ * @size: bytes: 256, or 4096 with extended config space
+ * @virt: per byte, the bits served from @vconfig
+ * @write: per byte, the bits the VMM may change
+ * @vconfig: the virtual copy
+ */
+struct passthru_cfg {
+	unsigned int size;
+	u8 virt[PCI_CFG_SPACE_EXP_SIZE];
+	u8 write[PCI_CFG_SPACE_EXP_SIZE];
+	u8 vconfig[PCI_CFG_SPACE_EXP_SIZE];
+};
+
+void passthru_cfg_build(struct passthru_cfg *cfg, const u8 *real,
+			const u64 *bar_size);
+u32 passthru_cfg_read(const struct passthru_cfg *cfg, unsigned int pos,
+		      unsigned int len, u32 real);
+unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
+				unsigned int len, u32 val, u32 real,
+				u32 *to_device);
+
 /**
  * struct passthru_device - a PCI function claimed by passthru
  * @pdev: the function; a reference is held until @dev is released
@@ -109,12 +133,13 @@ bool passthru_layout_mmap_ok(const struct passthru_layout *l, u64 pos, u64 len);
  * @layout: the regions, computed at probe
  * @bar_map: kernel mappings of the BARs, made on first access, under @lock
  * @memory_lock: taken for reading by mmap faults, for writing to revoke
- *	the mappings; nests inside mmap_lock and outside i_mmap_rwsem, and
- *	is never held with @lock
+ *	the mappings and around a config write that turns memory decode off;
+ *	nests inside mmap_lock and @lock, outside i_mmap_rwsem
  * @enabled: pci_enable_device() was called for the open file; under @lock
  * @revoked: mmap faults fail (SIGBUS); set under @memory_lock
  * @mapping: the address space of the open file, whose pages are zapped
  *	on revocation
+ * @cfg: the virtual config space, rebuilt at each open; under @lock
  */
 struct passthru_device {
 	struct pci_dev *pdev;
@@ -132,6 +157,7 @@ struct passthru_device {
 	bool enabled;
 	bool revoked;
 	struct address_space *mapping;
+	struct passthru_cfg *cfg;
 };
 
 /**
@@ -266,7 +292,8 @@ void passthru_fill_info(struct passthru_device_info *info,
 			struct pci_dev *pdev, unsigned int group_id);
 
 /* region.c */
-void passthru_layout_init(struct passthru_device *pt);
+int passthru_layout_init(struct passthru_device *pt);
+int passthru_config_open(struct passthru_device *pt);
 ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 			   size_t count, loff_t *ppos, bool write);
 int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);

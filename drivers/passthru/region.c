@@ -5,11 +5,14 @@
  *
  * Every access checks, under passthru_device.lock, that the function was
  * not removed and that its memory or I/O decode is on, so no access can
- * reach a function that cannot answer it.  Mapped pages are inserted at
- * fault time, one page per fault, under passthru_device.memory_lock and
- * with the same checks; passthru_region_revoke() zaps them, after which a
- * touch gets SIGBUS.  User memory is only touched with no passthru lock
- * held, through a bounce buffer.
+ * reach a function that cannot answer it.  Config space goes through the
+ * tables of config.c; a write that turns memory decode off zaps the
+ * mappings first, under memory_lock, so no mapped access can follow it.
+ * Mapped pages are inserted at fault time, one page per fault, under
+ * passthru_device.memory_lock and with the same checks;
+ * passthru_region_revoke() zaps them, after which a touch gets SIGBUS.
+ * User memory is only touched with no passthru lock held, through a
+ * bounce buffer.
  */
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -52,8 +55,9 @@ static void passthru_layout_msix(struct passthru_device *pt)
  * @pt: the device, being probed
  *
  * Context: process context, from probe().
+ * Return: 0, or -ENOMEM.
  */
-void passthru_layout_init(struct passthru_device *pt)
+int passthru_layout_init(struct passthru_device *pt)
 {
 	struct pci_dev *pdev = pt->pdev;
 	int i;
@@ -85,7 +89,130 @@ void passthru_layout_init(struct passthru_device *pt)
 		pci_resource_len(pdev, PCI_ROM_RESOURCE);
 	if (pt->layout[PASSTHRU_REGION_ROM].size)
 		pt->layout[PASSTHRU_REGION_ROM].caps = PASSTHRU_REGION_READ;
+	pt->layout[PASSTHRU_REGION_CONFIG].size = pdev->cfg_size;
+	pt->layout[PASSTHRU_REGION_CONFIG].caps = PASSTHRU_REGION_READ |
+						  PASSTHRU_REGION_WRITE;
 	passthru_layout_msix(pt);
+	pt->cfg = kzalloc(sizeof(*pt->cfg), GFP_KERNEL);
+	return pt->cfg ? 0 : -ENOMEM;
+}
+
+/**
+ * passthru_config_open() - start a fresh virtual config space
+ * @pt: the device, being opened
+ *
+ * Context: process context; @pt->lock held.
+ * Return: 0, or -ENOMEM.
+ */
+int passthru_config_open(struct passthru_device *pt)
+{
+	u64 sizes[PCI_STD_NUM_BARS + 1];
+	unsigned int i;
+	u8 *real;
+
+	lockdep_assert_held(&pt->lock);
+	real = kmalloc(pt->pdev->cfg_size, GFP_KERNEL);
+	if (!real)
+		return -ENOMEM;
+	for (i = 0; i < pt->pdev->cfg_size; i += 4) {
+		u32 v;
+
+		pci_read_config_dword(pt->pdev, i, &v);
+		put_unaligned_le32(v, real + i);
+	}
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		sizes[i] = pci_resource_len(pt->pdev, i);
+	sizes[PCI_STD_NUM_BARS] = pci_resource_len(pt->pdev, PCI_ROM_RESOURCE);
+	pt->cfg->size = pt->pdev->cfg_size;
+	passthru_cfg_build(pt->cfg, real, sizes);
+	kfree(real);
+	return 0;
+}
+
+static int passthru_user_read(struct pci_dev *pdev, unsigned int pos,
+			      unsigned int w, u32 *val)
+{
+	u16 v16;
+	u8 v8;
+	int ret;
+
+	if (w == 4)
+		return pcibios_err_to_errno(pci_user_read_config_dword(pdev, pos, val));
+	if (w == 2) {
+		ret = pci_user_read_config_word(pdev, pos, &v16);
+		*val = v16;
+	} else {
+		ret = pci_user_read_config_byte(pdev, pos, &v8);
+		*val = v8;
+	}
+	return pcibios_err_to_errno(ret);
+}
+
+/* Zap every mapped BAR page; @pt->memory_lock held for writing. */
+static void passthru_zap(struct passthru_device *pt)
+{
+	lockdep_assert_held_write(&pt->memory_lock);
+	if (pt->mapping)
+		unmap_mapping_range(pt->mapping, 0, 0, true);
+}
+
+/* One virtualized config access of width @w at @pos; pt->lock held. */
+static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
+				  unsigned int w, u8 *p, bool write)
+{
+	struct pci_dev *pdev = pt->pdev;
+	unsigned int mask, i;
+	u32 real, val, out;
+	bool decode_off;
+	int ret;
+
+	ret = passthru_user_read(pdev, pos, w, &real);
+	if (ret)
+		return ret;
+	if (!write) {
+		val = passthru_cfg_read(pt->cfg, pos, w, real);
+		for (i = 0; i < w; i++)
+			p[i] = val >> (8 * i);
+		return 0;
+	}
+	for (val = 0, i = 0; i < w; i++)
+		val |= (u32)p[i] << (8 * i);
+	mask = passthru_cfg_write(pt->cfg, pos, w, val, real, &out);
+	/* Memory decode going off: revoke the mappings before it does. */
+	decode_off = pos <= PCI_COMMAND && PCI_COMMAND < pos + w &&
+		     (mask & BIT(PCI_COMMAND - pos)) &&
+		     (real >> (8 * (PCI_COMMAND - pos))) & PCI_COMMAND_MEMORY &&
+		     !((out >> (8 * (PCI_COMMAND - pos))) & PCI_COMMAND_MEMORY);
+	if (decode_off) {
+		down_write(&pt->memory_lock);
+		passthru_zap(pt);
+	}
+	for (i = 0; i < w && !ret; i++)
+		if (mask & BIT(i))
+			ret = pci_user_write_config_byte(pdev, pos + i,
+							 out >> (8 * i));
+	ret = pcibios_err_to_errno(ret);
+	if (decode_off)
+		up_write(&pt->memory_lock);
+	return ret;
+}
+
+/* Move @len bytes of config space at @pos; pt->lock held. */
+static int passthru_config_rw(struct passthru_device *pt, u64 pos, u8 *buf,
+			      size_t len, bool write)
+{
+	size_t done;
+	int ret = 0;
+
+	lockdep_assert_held(&pt->lock);
+	for (done = 0; done < len && !ret;) {
+		unsigned int w = passthru_access_width(pos + done, len - done);
+
+		ret = passthru_config_access(pt, pos + done, w, buf + done,
+					     write);
+		done += w;
+	}
+	return ret;
 }
 
 static bool passthru_decode_on(struct pci_dev *pdev, u32 caps)
@@ -209,6 +336,8 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 			ret = -ENODEV;
 		else if (index == PASSTHRU_REGION_ROM)
 			ret = passthru_rom_read(pt, pos + done, bounce, n);
+		else if (index == PASSTHRU_REGION_CONFIG)
+			ret = passthru_config_rw(pt, pos + done, bounce, n, write);
 		else
 			ret = passthru_bar_rw(pt, index, pos + done, bounce, n,
 					      write);
@@ -295,8 +424,7 @@ void passthru_region_revoke(struct passthru_device *pt)
 {
 	down_write(&pt->memory_lock);
 	pt->revoked = true;
-	if (pt->mapping)
-		unmap_mapping_range(pt->mapping, 0, 0, true);
+	passthru_zap(pt);
 	up_write(&pt->memory_lock);
 }
 

@@ -11,8 +11,14 @@
  *   pt_region testdev BDF   pci-testdev: its memory and I/O BARs, written
  *                           and read back by its own test protocol
  *   pt_region msix BDF      a function with MSI-X (nvme): the table reads
- *                           as all ones and its page cannot be mapped
+ *                           as all ones and its page cannot be mapped;
+ *                           PCIe device control cannot start an FLR
+ *   pt_region config BDF    edu's virtual config space: IDs, BAR sizing
+ *                           that never moves the real BAR, command register
+ *                           (memory decode off revokes the mapping),
+ *                           INTx-disable and MSI kept virtual
  */
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -84,6 +90,33 @@ static int child_sigbus(uint8_t *p)
 	}
 	waitpid(pid, &status, 0);
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/*
+ * Does reading @p in this process get SIGBUS?  Unlike a child, whose
+ * fresh page tables would fault anyway, this sees whether a page that was
+ * already mapped here was zapped.
+ */
+static int self_sigbus(uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int hit = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		hit = 1;
+	else
+		(void)mmio_rd32(p, 0);
+	sigaction(SIGBUS, &old, NULL);
+	return hit;
 }
 
 static int cmd_edu(const char *bdf)
@@ -174,8 +207,9 @@ static int cmd_edu(const char *bdf)
 	/* Unbinding zaps the mapping: even touched pages SIGBUS. */
 	(void)mmio_rd32(bar, 3 * PG);
 	err = write_file("/sys/bus/pci/drivers/passthru/unbind", bdf);
-	check(!err && child_sigbus(bar) && child_sigbus(bar + 3 * PG),
-	      "unbind: mapped pages are revoked (SIGBUS)", "%s", strerror(err));
+	check(!err && self_sigbus(bar) && self_sigbus(bar + 3 * PG),
+	      "unbind: pages this process had mapped are revoked (SIGBUS)", "%s",
+	      strerror(err));
 	err = rd32(fd, BAR(0), &v);
 	check(err == ENODEV, "unbind: pread is ENODEV", "%s", strerror(err));
 	munmap(bar, 1 << 20);
@@ -262,6 +296,135 @@ static int cmd_testdev(const char *bdf)
 	return failures ? 1 : 0;
 }
 
+#define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
+
+static uint32_t sysfs_cfg32(const char *bdf, unsigned int off)
+{
+	char path[PATH_MAX];
+	uint32_t v = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || pread(fd, &v, 4, off) != 4)
+		die(path);
+	close(fd);
+	return v;
+}
+
+static unsigned int find_cap(int fd, uint8_t id)
+{
+	uint8_t pos = 0, cap[2];
+
+	if (pread(fd, &pos, 1, CFG + 0x34) != 1)
+		return 0;
+	while (pos >= 0x40 && pread(fd, cap, 2, CFG + pos) == 2) {
+		if (cap[0] == id)
+			return pos;
+		pos = cap[1];
+	}
+	return 0;
+}
+
+static int cmd_config(const char *bdf)
+{
+	struct passthru_region_info info;
+	uint32_t v, bar0, real_bar0;
+	uint16_t cmd;
+	unsigned int msi;
+	uint8_t *bar;
+	int fd, err;
+
+	fd = node_open(bdf);
+	if (fd < 0)
+		die("open node");
+	err = region_info(fd, PASSTHRU_REGION_CONFIG, &info, NULL, 0);
+	check(!err && (info.region_size == 256 || info.region_size == 4096) &&
+	      !(info.caps & PASSTHRU_REGION_MMAP),
+	      "config: region info, 256 or 4096 bytes, not mappable",
+	      "%s, %llu", strerror(err), (unsigned long long)info.region_size);
+	err = rd32(fd, CFG, &v);
+	check(!err && v == sysfs_cfg32(bdf, 0), "config: vendor and device IDs",
+	      "%s, %#x", strerror(err), v);
+	err = rd32(fd, CFG + 8, &v);
+	check(!err && v == sysfs_cfg32(bdf, 8), "config: class and revision",
+	      "%s, %#x", strerror(err), v);
+	err = wr32(fd, CFG, 0xdeadbeef);
+	err = err ?: rd32(fd, CFG, &v);
+	check(!err && v == sysfs_cfg32(bdf, 0),
+	      "config: writing the IDs changes nothing", "%s, %#x",
+	      strerror(err), v);
+
+	real_bar0 = sysfs_cfg32(bdf, 0x10);
+	err = rd32(fd, CFG + 0x10, &bar0);
+	err = err ?: wr32(fd, CFG + 0x10, 0xffffffff);
+	err = err ?: rd32(fd, CFG + 0x10, &v);
+	check(!err && (v & ~0xfu) == 0xfff00000 && (v & 0xf) == (bar0 & 0xf),
+	      "config: BAR0 sizing with all ones gives 1 MiB", "%s, %#x",
+	      strerror(err), v);
+	check(sysfs_cfg32(bdf, 0x10) == real_bar0,
+	      "config: the real BAR0 did not move", "%#x -> %#x", real_bar0,
+	      sysfs_cfg32(bdf, 0x10));
+	err = wr32(fd, CFG + 0x10, bar0);
+	err = err ?: rd32(fd, CFG + 0x10, &v);
+	check(!err && v == bar0, "config: BAR0 takes its value back", "%#x", v);
+	err = wr32(fd, CFG + 0x14, 0xffffffff);
+	err = err ?: rd32(fd, CFG + 0x14, &v);
+	check(!err && v == 0, "config: an unimplemented BAR sizes as 0", "%#x", v);
+
+	bar = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, BAR(0));
+	if (bar == MAP_FAILED)
+		die("mmap BAR0");
+	(void)mmio_rd32(bar, 0);
+	err = pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
+	cmd &= ~2;
+	err = err ?: (pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
+	check(!err && !(sysfs_cfg32(bdf, 4) & 2),
+	      "config: clearing memory decode reaches the device", "%s",
+	      strerror(err));
+	check(self_sigbus(bar),
+	      "config: decode off zaps the page this process had mapped (SIGBUS)",
+	      "no SIGBUS");
+	err = rd32(fd, BAR(0), &v);
+	check(err == EIO, "config: decode off makes pread EIO", "%s",
+	      strerror(err));
+	cmd |= 2;
+	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
+	check(!err && !self_sigbus(bar) && mmio_rd32(bar, 0) == 0x010000ed,
+	      "config: decode back on, the mapping works again", "%s",
+	      strerror(err));
+	munmap(bar, 4 * PG);
+
+	cmd |= 0x400;
+	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
+	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
+	check(!err && (cmd & 0x400) && !(sysfs_cfg32(bdf, 4) & 0x400),
+	      "config: INTx-disable is virtual", "%s, %#x / real %#x",
+	      strerror(err), cmd, sysfs_cfg32(bdf, 4));
+
+	msi = find_cap(fd, 0x05);
+	check(msi, "config: the MSI capability is listed", "none");
+	if (msi) {
+		uint16_t flags;
+
+		err = pread(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno;
+		flags |= 1;
+		err = err ?: (pwrite(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno);
+		err = err ?: (pread(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno);
+		check(!err && (flags & 1) && !(sysfs_cfg32(bdf, msi) & 0x10000),
+		      "config: MSI enable is virtual", "%s, flags %#x",
+		      strerror(err), flags);
+	}
+	close(fd);
+	fd = node_open(bdf);
+	err = fd < 0 ? errno : rd32(fd, CFG + 0x14, &v);
+	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
+	check(!err && !(cmd & 0x400), "config: a new open starts afresh", "%s, %#x",
+	      strerror(err), cmd);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 static int cmd_msix(const char *bdf)
 {
 	struct passthru_region_area areas[4];
@@ -307,6 +470,21 @@ static int cmd_msix(const char *bdf)
 	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, BAR(bir) + (off & ~(PG - 1)));
 	check(p == MAP_FAILED && errno == EINVAL,
 	      "msix: mmap over the table page is EINVAL", "%s", strerror(errno));
+
+	cap = find_cap(fd, 0x10);
+	check(cap, "pcie: the PCI Express capability is listed", "none");
+	if (cap) {
+		uint16_t devctl, real0 = sysfs_cfg32(bdf, cap + 8);
+
+		err = pread(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno;
+		devctl |= 0x8000;
+		err = err ?: (pwrite(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno);
+		err = err ?: (pread(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno);
+		check(!err && !(devctl & 0x8000) &&
+		      (uint16_t)sysfs_cfg32(bdf, cap + 8) == real0,
+		      "pcie: device control cannot start an FLR", "%s, %#x",
+		      strerror(err), devctl);
+	}
 	close(fd);
 	return failures ? 1 : 0;
 }
@@ -319,6 +497,8 @@ int main(int argc, char **argv)
 		return cmd_testdev(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "msix"))
 		return cmd_msix(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "config"))
+		return cmd_config(argv[2]);
 	fprintf(stderr, "usage: see the top of pt_region.c\n");
 	return 2;
 }

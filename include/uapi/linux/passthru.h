@@ -174,7 +174,7 @@ struct passthru_device_attach {
  * pwrite() and mmap() at fixed file offsets: region N starts at
  * PASSTHRU_REGION_OFFSET(N).  Regions 0-5 are BAR0-BAR5 (a 64-bit BAR is
  * the region of its lower index; its upper half is an empty region), 6
- * is the expansion ROM.
+ * is the expansion ROM, 7 is config space.
  *
  * - Memory BARs: reads and writes are split into naturally aligned
  *   accesses of at most 4 bytes.  The MSI-X table and pending-bit array
@@ -182,6 +182,16 @@ struct passthru_device_attach {
  *   dropped, and their pages cannot be mapped.
  * - I/O port BARs: the same, with port accesses; never mappable.
  * - The ROM: read-only; its decode is enabled only for the read.
+ * - Config space: virtualized.  The BARs and the ROM BAR are virtual
+ *   (sizing with all ones works as on hardware, the real BARs never move);
+ *   the command register passes I/O, memory and bus-master enables, parity
+ *   and SERR to the device, keeps INTx-disable virtual, and turning memory
+ *   decode off revokes every mapping of the BARs first; cache line size,
+ *   latency timer and interrupt line are the VMM's scratch; the MSI
+ *   capability and the MSI-X enable and function-mask bits are virtual
+ *   (the real ones belong to the interrupt calls); PCIe device control is
+ *   virtual, so it can start no FLR; everything else is read-only.  The
+ *   virtual state starts afresh at each open.
  *
  * Accessing a memory or I/O BAR while the function's memory or I/O
  * decode is off fails with ``EIO``; so does a fault on a mapped page
@@ -198,12 +208,14 @@ struct passthru_device_attach {
  * enum passthru_region_index - the regions of a device file
  * @PASSTHRU_REGION_BAR0: base address register 0; BAR1-BAR5 follow
  * @PASSTHRU_REGION_ROM: the expansion ROM
+ * @PASSTHRU_REGION_CONFIG: config space, 256 or 4096 bytes
  * @PASSTHRU_NUM_REGIONS: number of region indexes
  */
 enum passthru_region_index {
 	PASSTHRU_REGION_BAR0 = 0,
 	PASSTHRU_REGION_ROM = 6,
-	PASSTHRU_NUM_REGIONS = 7,
+	PASSTHRU_REGION_CONFIG = 7,
+	PASSTHRU_NUM_REGIONS = 8,
 };
 
 /**

@@ -100,6 +100,7 @@ sysfs_write /sys/bus/pci/devices/$BRIDGE/driver_override ""
 
 # Regions: BARs through pread/pwrite and mmap.
 pt_region edu $EDU
+pt_region config $EDU
 sysfs_write /sys/bus/pci/devices/$TESTDEV/driver_override passthru
 sysfs_write /sys/bus/pci/drivers_probe $TESTDEV
 pt_region testdev $TESTDEV
