@@ -213,14 +213,22 @@ static void pcie_devctl_no_flr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x78, 2), 0x2000U);
 }
 
-static void pm_read_only(struct kunit *test)
+static void pm_state_virtual(struct kunit *test)
 {
 	u8 real[256];
 	struct passthru_cfg *cfg = fake(test, real);
 	u32 out;
 
-	KUNIT_EXPECT_EQ(test, wr(cfg, real, 0x44, 2, 0x0003, &out), 0U);
-	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x44, 2), 0U);
+	/* The state field changes in the copy only; PME bits stay the host's. */
+	KUNIT_EXPECT_EQ(test, wr(cfg, real, 0x44, 2, 0x8103, &out), 0U);
+	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x44, 2), 0x0003U);
+	real[0x45] = 0x81;
+	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x44, 2), 0x8103U);
+	KUNIT_EXPECT_EQ(test, wr(cfg, real, 0x44, 1, 0x00, &out), 0U);
+	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x44, 2), 0x8100U);
+	/* The capabilities register before it is read-only. */
+	KUNIT_EXPECT_EQ(test, wr(cfg, real, 0x42, 2, 0xffff, &out), 0U);
+	KUNIT_EXPECT_EQ(test, rd(cfg, real, 0x42, 2), 0U);
 }
 
 static void unknown_capability_read_only(struct kunit *test)
@@ -257,7 +265,7 @@ static struct kunit_case passthru_config_cases[] = {
 	KUNIT_CASE(msi_writes_stay_virtual),
 	KUNIT_CASE(msix_enable_virtual),
 	KUNIT_CASE(pcie_devctl_no_flr),
-	KUNIT_CASE(pm_read_only),
+	KUNIT_CASE(pm_state_virtual),
 	KUNIT_CASE(unknown_capability_read_only),
 	KUNIT_CASE(capability_loop_terminates),
 	{}

@@ -85,6 +85,36 @@ static void device_info_check_reserved_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, passthru_device_info_check(&info), 0);
 }
 
+static void device_info_check_reserved2_set(struct kunit *test)
+{
+	struct passthru_device_info info = { .size = sizeof(info) };
+
+	info.__reserved2 = 1;
+	KUNIT_EXPECT_EQ(test, passthru_device_info_check(&info), -EINVAL);
+}
+
+static void reset_mask_kinds(struct kunit *test)
+{
+	static const u8 flr_bus[] = { 3, 6, 0 };
+	static const u8 all[] = { 1, 2, 3, 4, 5, 6, 7 };
+	static const u8 none[] = { 0, 3 };
+	static const u8 pm[] = { 5 };
+	static const u8 unknown[] = { 42, 0 };
+
+	KUNIT_EXPECT_EQ(test, passthru_reset_mask(flr_bus, ARRAY_SIZE(flr_bus)),
+			(u32)(PASSTHRU_RESET_FLR | PASSTHRU_RESET_BUS));
+	KUNIT_EXPECT_EQ(test, passthru_reset_mask(all, ARRAY_SIZE(all)),
+			(u32)(PASSTHRU_RESET_FLR | PASSTHRU_RESET_PM |
+			      PASSTHRU_RESET_BUS | PASSTHRU_RESET_OTHER));
+	/* The list ends at the first 0. */
+	KUNIT_EXPECT_EQ(test, passthru_reset_mask(none, ARRAY_SIZE(none)), 0U);
+	/* A full array has no terminator. */
+	KUNIT_EXPECT_EQ(test, passthru_reset_mask(pm, ARRAY_SIZE(pm)),
+			(u32)PASSTHRU_RESET_PM);
+	KUNIT_EXPECT_EQ(test, passthru_reset_mask(unknown, ARRAY_SIZE(unknown)),
+			(u32)PASSTHRU_RESET_OTHER);
+}
+
 static struct kunit_case passthru_uapi_cases[] = {
 	KUNIT_CASE_PARAM(check_size_bounds, size_gen_params),
 	KUNIT_CASE(check_flags_unknown_bit),
@@ -92,6 +122,8 @@ static struct kunit_case passthru_uapi_cases[] = {
 	KUNIT_CASE(check_flags_none_allowed),
 	KUNIT_CASE(device_info_check_reserved_set),
 	KUNIT_CASE(device_info_check_reserved_clear),
+	KUNIT_CASE(device_info_check_reserved2_set),
+	KUNIT_CASE(reset_mask_kinds),
 	{}
 };
 

@@ -34,7 +34,8 @@ if [ $flavour = distro ]; then
 	modsrc=$kdir/headers
 	abi=${kernel##*/vmlinuz-}
 	mods=$kdir/lib/modules/$abi/kernel
-	extra_mods=("$mods/drivers/net/ethernet/intel/e1000/e1000.ko")
+	extra_mods=("$mods/drivers/net/ethernet/intel/e1000/e1000.ko"
+		"$mods/drivers/net/ethernet/intel/e1000e/e1000e.ko")
 	# vfio-pci, the baseline of the benchmarks, in load order.
 	[ "$variant" = bench ] && extra_mods+=("$mods/virt/lib/irqbypass.ko"
 		"$mods/drivers/vfio/vfio.ko" "$mods/drivers/vfio/vfio_virqfd.ko"
@@ -58,8 +59,8 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma pt_region pt_bench; do
-	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
+for prog in pt_test pt_dma pt_region pt_reset pt_bench; do
+	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
 
@@ -67,7 +68,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_bench; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"
@@ -99,6 +100,10 @@ esac
 [ $variant = kunit ] && append+=" printk.time=0"
 qemu+=(-device edu,addr=03.0)
 case $variant in
+bench) qemu+=(-object memory-backend-ram,id=shm,size=256M,share=on
+	-device ivshmem-plain,memdev=shm,addr=09.0) ;;
+esac
+case $variant in
 noiommu | nointremap | kunit | bench) ;;
 *)
 	qemu+=(-device pci-testdev,addr=04.0
@@ -107,7 +112,9 @@ noiommu | nointremap | kunit | bench) ;;
 		-device e1000e,addr=06.0
 		-device pcie-pci-bridge,id=br0,addr=07.0
 		-device edu,bus=br0,addr=01.0
-		-device e1000,bus=br0,addr=02.0) ;;
+		-device e1000,bus=br0,addr=02.0
+		-device pcie-root-port,id=rp1,chassis=1,addr=08.0
+		-device e1000,bus=rp1,addr=00.0) ;;
 esac
 
 case $variant in

@@ -57,6 +57,8 @@ static int passthru_device_info(void *ctx, void *cmd)
 	if (ret)
 		return ret;
 	*info = pt->info;
+	info->reset_methods = passthru_reset_mask(pt->pdev->reset_methods,
+						  PCI_NUM_RESET_METHODS);
 	mutex_unlock(&pt->lock);
 	return 0;
 }
@@ -82,11 +84,27 @@ static int passthru_device_attach(void *ctx, void *cmd)
 		pci_warn(pt->pdev, "attach refused: already attached to a VM\n");
 		ret = -EBUSY;
 	} else {
-		ret = passthru_vm_attach(vm, pt);
+		/* A clean device joins the VM; no reset method is no error. */
+		ret = passthru_region_reset(pt);
+		if (!ret || ret == -EOPNOTSUPP)
+			ret = passthru_vm_attach(vm, pt);
 	}
 	mutex_unlock(&pt->lock);
 out:
 	fdput(f);
+	return ret;
+}
+
+static int passthru_device_reset(void *ctx, void *cmd)
+{
+	struct passthru_device *pt = ctx;
+	int ret;
+
+	ret = passthru_device_lock_live(pt);
+	if (ret)
+		return ret;
+	ret = passthru_region_reset(pt);
+	mutex_unlock(&pt->lock);
 	return ret;
 }
 
@@ -121,6 +139,8 @@ static const struct passthru_ioctl_op passthru_device_ops[] = {
 			  __reserved, 0, passthru_device_attach),
 	PASSTHRU_IOCTL_OP(PASSTHRU_REGION_INFO, struct passthru_region_info,
 			  areas, 0, passthru_device_region_info),
+	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_RESET, struct passthru_device_reset,
+			  flags, 0, passthru_device_reset),
 };
 
 /**
@@ -199,8 +219,10 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	ret = passthru_config_open(pt);
 	if (!ret)
 		ret = pci_enable_device(pt->pdev);
-	if (!ret)
+	if (!ret) {
 		pt->enabled = true;
+		pt->dirty = true;
+	}
 	mutex_unlock(&pt->lock);
 	if (ret)
 		goto err_busy;
@@ -215,16 +237,21 @@ err_busy:
 	return ret;
 }
 
-/* Give the function back quiet: no BAR mapped, no bus mastering. */
-static void passthru_device_disable(struct passthru_device *pt)
+/*
+ * Give the function back as it came: reset, out of the VM, the host's
+ * config state, no BAR mapped.  @device_locked: called from remove().
+ */
+static void passthru_device_disable(struct passthru_device *pt,
+				    bool device_locked)
 {
 	lockdep_assert_held(&pt->lock);
+	if (pt->enabled || pt->dirty)
+		passthru_region_quiesce(pt, device_locked);
 	if (pt->vm)
 		passthru_vm_detach(pt);
 	if (!pt->enabled)
 		return;
 	passthru_region_release(pt);
-	pci_clear_master(pt->pdev);
 	pci_disable_device(pt->pdev);
 	pt->enabled = false;
 }
@@ -234,7 +261,7 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 	struct passthru_device *pt = file->private_data;
 
 	mutex_lock(&pt->lock);
-	passthru_device_disable(pt);
+	passthru_device_disable(pt, false);
 	mutex_unlock(&pt->lock);
 	down_write(&pt->memory_lock);
 	pt->mapping = NULL;
@@ -280,6 +307,7 @@ static void passthru_device_free(struct device *dev)
 
 	ida_free(&passthru_minors, MINOR(dev->devt));
 	kfree(pt->cfg);
+	kfree(pt->host_state);
 	pci_dev_put(pt->pdev);
 	mutex_destroy(&pt->lock);
 	kfree(pt);
@@ -322,6 +350,12 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 	ret = passthru_layout_init(pt);
 	if (ret)
 		goto err_put;
+	pci_save_state(pdev);
+	pt->host_state = pci_store_saved_state(pdev);
+	if (!pt->host_state) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
 	ret = dev_set_name(&pt->dev, "%s", pci_name(pdev));
 	if (ret)
 		goto err_put;
@@ -353,7 +387,7 @@ void passthru_device_remove(struct passthru_device *pt)
 	passthru_region_revoke(pt);
 	mutex_lock(&pt->lock);
 	pt->removed = true;
-	passthru_device_disable(pt);
+	passthru_device_disable(pt, true);
 	mutex_unlock(&pt->lock);
 	cdev_device_del(&pt->cdev, &pt->dev);
 	put_device(&pt->dev);

@@ -123,6 +123,17 @@ static void cfg_msix(struct passthru_cfg *cfg, unsigned int pos)
 	put_unaligned_le16(flags & ~ctrl, &cfg->vconfig[pos + PCI_MSIX_FLAGS]);
 }
 
+/*
+ * Power management: the power state field is virtual, so a VMM's write
+ * cannot reach the device behind passthru's back; region.c acts on a
+ * change (D0 <-> D3hot through the PCI core).  PME bits stay the host's.
+ */
+static void cfg_pm(struct passthru_cfg *cfg, unsigned int pos)
+{
+	cfg_rule(cfg, pos + PCI_PM_CTRL, 2, PCI_PM_CTRL_STATE_MASK,
+		 PCI_PM_CTRL_STATE_MASK);
+}
+
 /* PCIe: device control is virtual, so no FLR and no host-owned setting. */
 static void cfg_pcie(struct passthru_cfg *cfg, unsigned int pos)
 {
@@ -162,8 +173,11 @@ void passthru_cfg_build(struct passthru_cfg *cfg, const u8 *real,
 		case PCI_CAP_ID_EXP:
 			cfg_pcie(cfg, pos);
 			break;
+		case PCI_CAP_ID_PM:
+			cfg_pm(cfg, pos);
+			break;
 		default:
-			/* Power management and unknown: read-only. */
+			/* Unknown: read-only. */
 			break;
 		}
 	}

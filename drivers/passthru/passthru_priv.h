@@ -45,6 +45,7 @@ struct address_space;
 struct iommu_domain;
 struct mm_struct;
 struct pci_dev;
+struct pci_saved_state;
 
 /* iova.c: IOVA arithmetic, pure logic */
 
@@ -140,6 +141,11 @@ unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
  * @mapping: the address space of the open file, whose pages are zapped
  *	on revocation
  * @cfg: the virtual config space, rebuilt at each open; under @lock
+ * @host_state: the function's config state when passthru claimed it, put
+ *	back whenever the VMM lets go
+ * @d3hot: the VMM put the function in D3hot; set under @lock and
+ *	@memory_lock, BAR accesses fail while it is set
+ * @dirty: the function was opened since its last reset; under @lock
  */
 struct passthru_device {
 	struct pci_dev *pdev;
@@ -158,6 +164,9 @@ struct passthru_device {
 	bool revoked;
 	struct address_space *mapping;
 	struct passthru_cfg *cfg;
+	struct pci_saved_state *host_state;
+	bool d3hot;
+	bool dirty;
 };
 
 /**
@@ -285,6 +294,7 @@ struct passthru_ioctl_op {
 int passthru_check_size(const struct passthru_ioctl_op *op, u32 usize);
 int passthru_check_flags(const struct passthru_ioctl_op *op, const void *cmd);
 int passthru_device_info_check(const struct passthru_device_info *info);
+u32 passthru_reset_mask(const u8 *methods, unsigned int n);
 
 /* pci.c */
 extern struct pci_driver passthru_pci_driver;
@@ -298,6 +308,8 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 			   size_t count, loff_t *ppos, bool write);
 int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);
 void passthru_region_revoke(struct passthru_device *pt);
+int passthru_region_reset(struct passthru_device *pt);
+void passthru_region_quiesce(struct passthru_device *pt, bool device_locked);
 void passthru_region_release(struct passthru_device *pt);
 
 /* cdev.c */

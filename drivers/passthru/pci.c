@@ -96,6 +96,8 @@ static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	pci_set_drvdata(pdev, pt);
 	passthru_log_bars(pdev);
+	if (!passthru_reset_mask(pdev->reset_methods, PCI_NUM_RESET_METHODS))
+		pci_info(pdev, "no reset method: the function's state can carry from one VM to the next\n");
 	pci_info(pdev, "claimed as /dev/passthru/%s, IOMMU group %u\n",
 		 pci_name(pdev), group_id);
 	return 0;

@@ -8,7 +8,7 @@
  * reach a function that cannot answer it.  Config space goes through the
  * tables of config.c; a write that turns memory decode off zaps the
  * mappings first, under memory_lock, so no mapped access can follow it.
- * Mapped pages are inserted at fault time, one page per fault, under
+ * Mapped pages are inserted at fault time, up to 2 MiB per fault, under
  * passthru_device.memory_lock and with the same checks;
  * passthru_region_revoke() zaps them, after which a touch gets SIGBUS.
  * User memory is only touched with no passthru lock held, through a
@@ -156,6 +156,65 @@ static void passthru_zap(struct passthru_device *pt)
 		unmap_mapping_range(pt->mapping, 0, 0, true);
 }
 
+/* Values of the PMCSR power state field. */
+#define PASSTHRU_PMCSR_D0 0
+#define PASSTHRU_PMCSR_D3HOT 3
+
+/* The power state the VMM last wrote; D0 without a PM capability. */
+static unsigned int passthru_vpower(const struct passthru_device *pt)
+{
+	unsigned int pm = pt->pdev->pm_cap;
+
+	if (!pm)
+		return PASSTHRU_PMCSR_D0;
+	return pt->cfg->vconfig[pm + PCI_PM_CTRL] & PCI_PM_CTRL_STATE_MASK;
+}
+
+/* Back to D0 with the state saved on the way to D3hot; memory_lock held. */
+static void passthru_power_up(struct passthru_device *pt)
+{
+	lockdep_assert_held_write(&pt->memory_lock);
+	if (!pt->d3hot)
+		return;
+	pci_set_power_state(pt->pdev, PCI_D0);
+	pci_restore_state(pt->pdev);
+	pt->d3hot = false;
+}
+
+/*
+ * The VMM wrote the power state field: D3hot and D0 go through the PCI
+ * core, so the PCI core's idea of the state stays right and the BARs come
+ * back on return; D1 and D2 are ignored, as a function without them
+ * would.  pt->lock held.
+ */
+static void passthru_set_vpower(struct passthru_device *pt, unsigned int old)
+{
+	struct pci_dev *pdev = pt->pdev;
+	unsigned int new = passthru_vpower(pt);
+	u8 *field = &pt->cfg->vconfig[pdev->pm_cap + PCI_PM_CTRL];
+	int ret = 0;
+
+	if (new == old)
+		return;
+	down_write(&pt->memory_lock);
+	if (new == PASSTHRU_PMCSR_D3HOT) {
+		passthru_zap(pt);
+		pci_save_state(pdev);
+		ret = pci_set_power_state(pdev, PCI_D3hot);
+		if (!ret)
+			pt->d3hot = true;
+		else
+			pci_warn(pdev, "cannot enter D3hot for the VMM (%d)\n", ret);
+	} else if (new == PASSTHRU_PMCSR_D0) {
+		passthru_power_up(pt);
+	} else {
+		ret = -EINVAL;
+	}
+	up_write(&pt->memory_lock);
+	if (ret)
+		*field = (*field & ~PCI_PM_CTRL_STATE_MASK) | old;
+}
+
 /* One virtualized config access of width @w at @pos; pt->lock held. */
 static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 				  unsigned int w, u8 *p, bool write)
@@ -163,6 +222,7 @@ static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 	struct pci_dev *pdev = pt->pdev;
 	unsigned int mask, i;
 	u32 real, val, out;
+	unsigned int power;
 	bool decode_off;
 	int ret;
 
@@ -177,7 +237,9 @@ static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 	}
 	for (val = 0, i = 0; i < w; i++)
 		val |= (u32)p[i] << (8 * i);
+	power = passthru_vpower(pt);
 	mask = passthru_cfg_write(pt->cfg, pos, w, val, real, &out);
+	passthru_set_vpower(pt, power);
 	/* Memory decode going off: revoke the mappings before it does. */
 	decode_off = pos <= PCI_COMMAND && PCI_COMMAND < pos + w &&
 		     (mask & BIT(PCI_COMMAND - pos)) &&
@@ -233,7 +295,7 @@ static int passthru_bar_rw(struct passthru_device *pt, unsigned int bar,
 	size_t done;
 
 	lockdep_assert_held(&pt->lock);
-	if (!passthru_decode_on(pt->pdev, l->caps))
+	if (pt->d3hot || !passthru_decode_on(pt->pdev, l->caps))
 		return -EIO;
 	if (!pt->bar_map[bar]) {
 		pt->bar_map[bar] = pci_iomap(pt->pdev, bar, 0);
@@ -277,6 +339,8 @@ static int passthru_rom_read(struct passthru_device *pt, u64 pos, u8 *buf,
 	size_t size;
 
 	lockdep_assert_held(&pt->lock);
+	if (pt->d3hot)
+		return -EIO;
 	rom = pci_map_rom(pt->pdev, &size);
 	if (!rom)
 		return -EIO;
@@ -357,24 +421,44 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 	return done;
 }
 
+/*
+ * A fault maps the whole page-table page around it (up to 2 MiB of the
+ * mapping, 512 PTEs), not just one page: touching a large BAR page by page
+ * then costs one fault per 2 MiB.  vmf_insert_pfn() leaves a PTE that is
+ * already there alone, so concurrent faults on one mapping are harmless.
+ */
 static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct passthru_device *pt = vma->vm_private_data;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	unsigned int index;
+	unsigned long start, end, addr, pfn;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
+	unsigned int index;
 	u64 pos;
 
 	if (passthru_region_decode(off, &index, &pos))
 		return VM_FAULT_SIGBUS;
-	pos += vmf->address - vma->vm_start;
+	/* The PFN of the mapping's first page. */
+	pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
+	start = max(vma->vm_start, vmf->address & PMD_MASK);
+	end = min(vma->vm_end, (vmf->address & PMD_MASK) + PMD_SIZE);
+
 	down_read(&pt->memory_lock);
-	if (!pt->revoked &&
-	    passthru_decode_on(pt->pdev, pt->layout[index].caps))
-		ret = vmf_insert_pfn(vma, vmf->address,
-				     (pci_resource_start(pt->pdev, index) + pos) >>
-				     PAGE_SHIFT);
+	if (pt->revoked || pt->d3hot ||
+	    !passthru_decode_on(pt->pdev, pt->layout[index].caps))
+		goto out;
+	ret = vmf_insert_pfn(vma, vmf->address,
+			     pfn + ((vmf->address - vma->vm_start) >> PAGE_SHIFT));
+	if (ret != VM_FAULT_NOPAGE)
+		goto out;
+	for (addr = start; addr < end; addr += PAGE_SIZE)
+		if (addr != vmf->address &&
+		    vmf_insert_pfn(vma, addr,
+				   pfn + ((addr - vma->vm_start) >> PAGE_SHIFT)) !=
+		    VM_FAULT_NOPAGE)
+			break;
+out:
 	up_read(&pt->memory_lock);
 	return ret;
 }
@@ -443,4 +527,86 @@ void passthru_region_release(struct passthru_device *pt)
 			pci_iounmap(pt->pdev, pt->bar_map[i]);
 		pt->bar_map[i] = NULL;
 	}
+}
+
+/* Reset now; @device_locked: the caller holds the device lock (remove()). */
+static int passthru_reset_now(struct pci_dev *pdev, bool device_locked)
+{
+	int ret;
+
+	if (!device_locked)
+		return pci_try_reset_function(pdev);
+	pci_cfg_access_lock(pdev);
+	ret = __pci_reset_function_locked(pdev);
+	pci_cfg_access_unlock(pdev);
+	return ret;
+}
+
+/**
+ * passthru_region_reset() - reset a function for its VMM
+ * @pt: the device, open
+ *
+ * Zaps the mapped BAR pages (a touch waits until the reset is over, then
+ * faults them back), brings the function back to D0, turns bus mastering
+ * off, resets the function if it has a method, and starts the virtual
+ * config space afresh.  The config state of before the reset is restored
+ * by the PCI core, bus mastering excepted.
+ *
+ * Context: process context; @pt->lock held, the device lock not held.
+ * Return: 0; -EOPNOTSUPP without a reset method; -EAGAIN when the PCI
+ * core is busy with the function; another negative errno from the reset.
+ */
+int passthru_region_reset(struct passthru_device *pt)
+{
+	struct pci_dev *pdev = pt->pdev;
+	int ret, err;
+
+	lockdep_assert_held(&pt->lock);
+	down_write(&pt->memory_lock);
+	passthru_zap(pt);
+	passthru_power_up(pt);
+	pci_clear_master(pdev);
+	ret = passthru_reset_now(pdev, false);
+	up_write(&pt->memory_lock);
+	if (!ret)
+		pt->dirty = false;
+	err = passthru_config_open(pt);
+	if (ret == -ENOTTY)
+		return -EOPNOTSUPP;
+	return ret ? ret : err;
+}
+
+/**
+ * passthru_region_quiesce() - hand a function back as passthru found it
+ * @pt: the device, its file closing or the function being removed
+ * @device_locked: the caller holds the function's device lock
+ *
+ * Brings the function back to D0, turns bus mastering off, resets it if
+ * it was used since its last reset, and restores the config state saved
+ * when passthru claimed it.  No BAR page can be mapped: the file is gone,
+ * or passthru_region_revoke() ran.
+ *
+ * Context: process context; @pt->lock held.
+ */
+void passthru_region_quiesce(struct passthru_device *pt, bool device_locked)
+{
+	struct pci_dev *pdev = pt->pdev;
+	int ret;
+
+	lockdep_assert_held(&pt->lock);
+	down_write(&pt->memory_lock);
+	passthru_power_up(pt);
+	up_write(&pt->memory_lock);
+	pci_clear_master(pdev);
+	if (pt->dirty) {
+		ret = passthru_reset_now(pdev, device_locked);
+		/* Without a reset method, trying again is no use. */
+		if (!ret || ret == -ENOTTY)
+			pt->dirty = false;
+		else
+			pci_warn(pdev, "reset on release failed (%d); it will be tried again at unbind\n",
+				 ret);
+	}
+	pci_load_saved_state(pdev, pt->host_state);
+	pci_restore_state(pdev);
 }

@@ -50,9 +50,45 @@ int passthru_check_flags(const struct passthru_ioctl_op *op, const void *cmd)
  * @info: the struct, copied in and past passthru_check_flags()
  *
  * Context: any context.
- * Return: 0, or -EINVAL if the reserved member is not zero.
+ * Return: 0, or -EINVAL if a reserved member is not zero.
  */
 int passthru_device_info_check(const struct passthru_device_info *info)
 {
-	return info->__reserved ? -EINVAL : 0;
+	return info->__reserved || info->__reserved2 ? -EINVAL : 0;
+}
+
+/*
+ * The PCI core's reset methods, by their index in pci_dev->reset_methods
+ * (drivers/pci/pci.c: pci_reset_fn_methods[], whose order has been fixed
+ * since Linux 5.15; 7, cxl_bus, came in 6.7).
+ */
+static const u32 passthru_reset_kinds[] = {
+	[1] = PASSTHRU_RESET_OTHER,	/* device_specific */
+	[2] = PASSTHRU_RESET_OTHER,	/* acpi */
+	[3] = PASSTHRU_RESET_FLR,	/* flr */
+	[4] = PASSTHRU_RESET_FLR,	/* af_flr */
+	[5] = PASSTHRU_RESET_PM,	/* pm */
+	[6] = PASSTHRU_RESET_BUS,	/* bus */
+	[7] = PASSTHRU_RESET_BUS,	/* cxl_bus */
+};
+
+/**
+ * passthru_reset_mask() - describe a function's reset methods
+ * @methods: the function's pci_dev->reset_methods, in priority order,
+ *	ended by a 0 or by the end of the array
+ * @n: entries in @methods
+ *
+ * Context: any context.
+ * Return: a mask of &enum passthru_reset_methods; an index this code does
+ * not know counts as PASSTHRU_RESET_OTHER.
+ */
+u32 passthru_reset_mask(const u8 *methods, unsigned int n)
+{
+	u32 mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && methods[i]; i++)
+		mask |= methods[i] < ARRAY_SIZE(passthru_reset_kinds) ?
+			passthru_reset_kinds[methods[i]] : PASSTHRU_RESET_OTHER;
+	return mask;
 }

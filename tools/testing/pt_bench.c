@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pt_bench: DMA map + unmap throughput of passthru against vfio-pci
- * (vfio_iommu_type1), in one guest boot, on the same PCI function, which
- * is rebound between the two drivers every round.
- *
- *   pt_bench BDF ROUNDS SIZE_MIB
- *
- * Each round, for each backing (4 KiB pages, THP, 2 MiB hugetlbfs), times
- * one map and one unmap of SIZE_MIB of memory through each driver; the
- * driver that goes first alternates between rounds.  Prints, per backing,
- * "speedup dma-<backing> X" where X is vfio-pci's median map+unmap time
+ * pt_bench: passthru against vfio-pci (vfio_iommu_type1), in one guest
+ * boot, on the same PCI function, which is rebound between the two
+ * drivers every round; the driver that goes first alternates between
+ * rounds.  Each prints "speedup NAME X", X being vfio-pci's median time
  * divided by passthru's (X > 1: passthru is faster), then the medians.
+ *
+ *   pt_bench dma BDF ROUNDS SIZE_MIB
+ *        for each backing (4 KiB pages, THP, 2 MiB hugetlbfs), one map and
+ *        one unmap of SIZE_MIB of memory: "speedup dma-<backing> X"
+ *   pt_bench bar BDF ROUNDS INDEX
+ *        first touch (one read) of every page of BAR INDEX, mapped whole:
+ *        "speedup bar-fault X"
+ *   pt_bench open BDF ROUNDS
+ *        from nothing to the first read of a mapped BAR0 page: passthru's
+ *        VM, node, attach, region info and mmap; vfio's container, group,
+ *        IOMMU, device, region info and mmap: "speedup open X"
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -91,6 +96,7 @@ static void rebind(const char *driver)
 
 struct session {
 	int a, b;	/* passthru: vm, device; vfio: container, group */
+	int dev;	/* the device: passthru's node, vfio's device fd */
 };
 
 static void open_passthru(struct session *s)
@@ -105,20 +111,29 @@ static void open_passthru(struct session *s)
 	at.vm_fd = s->a;
 	if (ioctl(s->b, PASSTHRU_DEVICE_ATTACH, &at))
 		die("PASSTHRU_DEVICE_ATTACH");
+	s->dev = s->b;
 }
 
-static void open_vfio(struct session *s)
+/* The group node of the function, for vfio. */
+static void vfio_group_path(char *path, size_t len)
 {
-	char path[PATH_MAX], link[PATH_MAX];
+	char link[PATH_MAX];
 	ssize_t n;
 
-	rebind("vfio-pci");
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	snprintf(path, len, "/sys/bus/pci/devices/%s/iommu_group", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
 		die(path);
 	link[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	snprintf(path, len, "/dev/vfio/%s", strrchr(link, '/') + 1);
+}
+
+static void open_vfio(struct session *s)
+{
+	char path[PATH_MAX];
+
+	rebind("vfio-pci");
+	vfio_group_path(path, sizeof(path));
 	s->a = open("/dev/vfio/vfio", O_RDWR);
 	s->b = open(path, O_RDWR);
 	if (s->a < 0 || s->b < 0)
@@ -127,6 +142,47 @@ static void open_vfio(struct session *s)
 		die("VFIO_GROUP_SET_CONTAINER");
 	if (ioctl(s->a, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		die("VFIO_SET_IOMMU");
+	s->dev = ioctl(s->b, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (s->dev < 0)
+		die("VFIO_GROUP_GET_DEVICE_FD");
+}
+
+static void close_session(int drv, struct session *s)
+{
+	if (drv == VFIO)
+		close(s->dev);
+	close(s->b);
+	close(s->a);
+}
+
+/* Offset and size of region @index of an open device. */
+static void region(int drv, struct session *s, unsigned int index,
+		   uint64_t *offset, uint64_t *len)
+{
+	if (drv == PASSTHRU) {
+		struct passthru_region_info ri = {
+			.size = sizeof(ri), .index = index,
+		};
+
+		if (ioctl(s->dev, PASSTHRU_REGION_INFO, &ri))
+			die("PASSTHRU_REGION_INFO");
+		*offset = ri.offset;
+		*len = ri.region_size;
+	} else {
+		struct vfio_region_info ri = {
+			.argsz = sizeof(ri), .index = index,
+		};
+
+		if (ioctl(s->dev, VFIO_DEVICE_GET_REGION_INFO, &ri))
+			die("VFIO_DEVICE_GET_REGION_INFO");
+		*offset = ri.offset;
+		*len = ri.size;
+	}
+}
+
+static uint32_t touch(const uint8_t *p)
+{
+	return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
 }
 
 /* One map and one unmap; times in ms. */
@@ -187,22 +243,15 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-int main(int argc, char **argv)
+static int bench_dma(int rounds)
 {
 	static double total[NR_BACKINGS][NR_DRIVERS][MAX_ROUNDS];
 	static double maps[NR_BACKINGS][NR_DRIVERS][MAX_ROUNDS];
 	static double unmaps[NR_BACKINGS][NR_DRIVERS][MAX_ROUNDS];
 	void *mem[NR_BACKINGS];
-	int rounds, r, i, b, d;
+	int r, i, b, d;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: pt_bench BDF ROUNDS SIZE_MIB\n");
-		return 2;
-	}
-	bdf = argv[1];
-	rounds = atoi(argv[2]);
-	size = strtoul(argv[3], NULL, 0) * MIB;
-	if (rounds < 1 || rounds > MAX_ROUNDS || !size)
+	if (!size)
 		return 2;
 	for (b = 0; b < NR_BACKINGS; b++)
 		mem[b] = alloc_backing(b);
@@ -222,8 +271,7 @@ int main(int argc, char **argv)
 					&unmaps[b][d][r]);
 				total[b][d][r] = maps[b][d][r] + unmaps[b][d][r];
 			}
-			close(s.b);
-			close(s.a);
+			close_session(d, &s);
 		}
 	}
 	rebind("\n");
@@ -246,4 +294,140 @@ int main(int argc, char **argv)
 		}
 	}
 	return 0;
+}
+
+/* Open either driver's session: rebinding is not timed, the rest is. */
+static void open_session(int drv, struct session *s)
+{
+	if (drv == PASSTHRU)
+		open_passthru(s);
+	else
+		open_vfio(s);
+}
+
+static int bench_bar(int rounds, unsigned int index)
+{
+	static double t[NR_DRIVERS][MAX_ROUNDS];
+	uint64_t offset, len = 0, pos;
+	int r, i, d;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			struct session s;
+			uint32_t sum = 0;
+			uint8_t *p;
+			double t0;
+
+			d = (r + i) % NR_DRIVERS;
+			open_session(d, &s);
+			region(d, &s, index, &offset, &len);
+			p = mmap(NULL, len, PROT_READ, MAP_SHARED, s.dev, offset);
+			if (p == MAP_FAILED)
+				die("mmap BAR");
+			t0 = now_ms();
+			for (pos = 0; pos < len; pos += 4096)
+				sum += touch(p + pos);
+			t[d][r] = now_ms() - t0;
+			munmap(p, len);
+			close_session(d, &s);
+			(void)sum;
+		}
+	}
+	rebind("\n");
+	printf("speedup bar-fault %.2f\n",
+	       median(t[VFIO], rounds) / median(t[PASSTHRU], rounds));
+	for (d = 0; d < NR_DRIVERS; d++)
+		printf("median bar-fault %s: %.1f ms to touch %llu pages of BAR%u, %d rounds\n",
+		       driver_name[d], median(t[d], rounds),
+		       (unsigned long long)(len / 4096), index, rounds);
+	return 0;
+}
+
+/* From nothing to the first read of a mapped BAR0 page. */
+static double open_once(int drv)
+{
+	char path[PATH_MAX];
+	struct session s;
+	uint64_t offset, len;
+	uint8_t *p;
+	double t0, t1;
+
+	/* Bind first: a driver's probe is not what a VMM waits for. */
+	rebind(driver_name[drv]);
+	if (drv == VFIO)
+		vfio_group_path(path, sizeof(path));
+	t0 = now_ms();
+	if (drv == PASSTHRU) {
+		struct passthru_device_attach at = { .size = sizeof(at) };
+
+		s.a = open("/dev/passthru/vm", O_RDWR);
+		s.b = node_open(bdf);
+		at.vm_fd = s.a;
+		if (s.a < 0 || s.b < 0 ||
+		    ioctl(s.b, PASSTHRU_DEVICE_ATTACH, &at))
+			die("passthru open");
+		s.dev = s.b;
+	} else {
+		s.a = open("/dev/vfio/vfio", O_RDWR);
+		s.b = open(path, O_RDWR);
+		if (s.a < 0 || s.b < 0 ||
+		    ioctl(s.b, VFIO_GROUP_SET_CONTAINER, &s.a) ||
+		    ioctl(s.a, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+			die("vfio open");
+		s.dev = ioctl(s.b, VFIO_GROUP_GET_DEVICE_FD, bdf);
+		if (s.dev < 0)
+			die("VFIO_GROUP_GET_DEVICE_FD");
+	}
+	region(drv, &s, 0, &offset, &len);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, s.dev, offset);
+	if (p == MAP_FAILED)
+		die("mmap BAR0");
+	(void)touch(p);
+	t1 = now_ms();
+	munmap(p, 4096);
+	close_session(drv, &s);
+	return t1 - t0;
+}
+
+static int bench_open(int rounds)
+{
+	static double t[NR_DRIVERS][MAX_ROUNDS];
+	int r, i, d;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			d = (r + i) % NR_DRIVERS;
+			t[d][r] = open_once(d);
+		}
+	}
+	rebind("\n");
+	printf("speedup open %.2f\n",
+	       median(t[VFIO], rounds) / median(t[PASSTHRU], rounds));
+	for (d = 0; d < NR_DRIVERS; d++)
+		printf("median open %s: %.2f ms, %d rounds\n", driver_name[d],
+		       median(t[d], rounds), rounds);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rounds;
+
+	if (argc < 4)
+		goto usage;
+	bdf = argv[2];
+	rounds = atoi(argv[3]);
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		goto usage;
+	if (argc == 5 && !strcmp(argv[1], "dma")) {
+		size = strtoul(argv[4], NULL, 0) * MIB;
+		return bench_dma(rounds);
+	}
+	if (argc == 5 && !strcmp(argv[1], "bar"))
+		return bench_bar(rounds, atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "open"))
+		return bench_open(rounds);
+usage:
+	fprintf(stderr, "usage: see the top of pt_bench.c\n");
+	return 2;
 }

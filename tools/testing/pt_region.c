@@ -13,6 +13,9 @@
  *   pt_region msix BDF      a function with MSI-X (nvme): the table reads
  *                           as all ones and its page cannot be mapped;
  *                           PCIe device control cannot start an FLR
+ *   pt_region nvme BDF      nvme, unbound: CAP and VS of BAR0 through
+ *                           sysfs resource0, then bound to passthru: the
+ *                           same registers through a passthru mapping
  *   pt_region config BDF    edu's virtual config space: IDs, BAR sizing
  *                           that never moves the real BAR, command register
  *                           (memory decode off revokes the mapping),
@@ -124,7 +127,7 @@ static int cmd_edu(const char *bdf)
 	struct passthru_region_area areas[4];
 	struct passthru_region_info info;
 	uint32_t v, x = 0x12345678;
-	uint8_t *bar;
+	uint8_t *bar, *p2;
 	int fd, err, i;
 	char path[PATH_MAX];
 
@@ -194,15 +197,23 @@ static int cmd_edu(const char *bdf)
 	check(mmio_rd32(bar, 4) == ~x, "mmap: edu liveness register inverts",
 	      "%#x", mmio_rd32(bar, 4));
 
-	/* Memory decode off: accesses are refused, untouched pages SIGBUS. */
+	/*
+	 * Memory decode off (behind passthru's back, as the host can): pread
+	 * is refused, and a fault on a new mapping gets SIGBUS.  (A fault
+	 * fills up to 2 MiB, so the pages of @bar are all present by now.)
+	 */
 	set_decode(bdf, 0);
 	err = rd32(fd, BAR(0), &v);
 	check(err == EIO, "decode off: pread is EIO", "%s", strerror(err));
-	check(child_sigbus(bar + 2 * PG),
-	      "decode off: touching a mapped page is SIGBUS", "no SIGBUS");
+	p2 = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd, BAR(0));
+	if (p2 == MAP_FAILED)
+		die("mmap BAR0 again");
+	check(child_sigbus(p2 + 2 * PG),
+	      "decode off: a fault on a mapped page is SIGBUS", "no SIGBUS");
 	set_decode(bdf, 1);
-	check(!child_sigbus(bar + 2 * PG) && mmio_rd32(bar, 0) == 0x010000ed,
+	check(!child_sigbus(p2 + 2 * PG) && mmio_rd32(p2, 0) == 0x010000ed,
 	      "decode on: the mapping works again", "");
+	munmap(p2, 4 * PG);
 
 	/* Unbinding zaps the mapping: even touched pages SIGBUS. */
 	(void)mmio_rd32(bar, 3 * PG);
@@ -489,8 +500,57 @@ static int cmd_msix(const char *bdf)
 	return failures ? 1 : 0;
 }
 
+static int cmd_nvme(const char *bdf)
+{
+	uint32_t want[3], got[3];
+	char path[PATH_MAX];
+	unsigned int i;
+	uint8_t *p;
+	int fd;
+
+	/* The reference: the host's own view, as a user-space driver has it. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
+	write_file(path, "1");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
+	fd = open(path, O_RDONLY);
+	p = fd < 0 ? MAP_FAILED : mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die(path);
+	for (i = 0; i < 3; i++)
+		want[i] = mmio_rd32(p, 4 * i);
+	munmap(p, PG);
+	close(fd);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
+	write_file(path, "0");
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 bdf);
+	if (write_file(path, "passthru") ||
+	    write_file("/sys/bus/pci/drivers_probe", bdf))
+		die("bind nvme to passthru");
+	fd = node_open(bdf);
+	if (fd < 0)
+		die("open node");
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, BAR(0));
+	if (p == MAP_FAILED)
+		die("mmap BAR0");
+	for (i = 0; i < 3; i++)
+		got[i] = mmio_rd32(p, 4 * i);
+	check(want[0] != 0xffffffff && !memcmp(want, got, 8),
+	      "nvme: CAP through the mapping is what sysfs resource0 gave",
+	      "%#x%08x, sysfs %#x%08x", got[1], got[0], want[1], want[0]);
+	check(want[2] >= 0x10000 && got[2] == want[2],
+	      "nvme: VS through the mapping is what sysfs resource0 gave",
+	      "%#x, sysfs %#x", got[2], want[2]);
+	munmap(p, PG);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "nvme"))
+		return cmd_nvme(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "edu"))
 		return cmd_edu(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "testdev"))

@@ -85,6 +85,7 @@ enum {
 	PASSTHRU_CMD_DEVICE_INFO = 0x40,
 	PASSTHRU_CMD_DEVICE_ATTACH = 0x41,
 	PASSTHRU_CMD_REGION_INFO = 0x42,
+	PASSTHRU_CMD_DEVICE_RESET = 0x43,
 	PASSTHRU_CMD_VM_INFO = 0x50,
 	PASSTHRU_CMD_VM_MAP_DMA = 0x51,
 	PASSTHRU_CMD_VM_UNMAP_DMA = 0x52,
@@ -98,6 +99,25 @@ enum {
  */
 enum passthru_device_caps {
 	PASSTHRU_DEVICE_PCIE = 1 << 0,
+};
+
+/**
+ * enum passthru_reset_methods - how the host can reset a function
+ * @PASSTHRU_RESET_FLR: function level reset (PCIe, or the conventional
+ *	PCI Advanced Features capability)
+ * @PASSTHRU_RESET_PM: a D3hot to D0 transition that resets the function
+ * @PASSTHRU_RESET_BUS: a secondary bus reset of the bridge above the
+ *	function, which is alone on its bus (or a hotplug slot reset)
+ * @PASSTHRU_RESET_OTHER: a device-specific quirk or firmware (ACPI _RST)
+ *
+ * The kernel tries the methods in the order of the function's
+ * ``reset_method`` file in sysfs, which an administrator may change.
+ */
+enum passthru_reset_methods {
+	PASSTHRU_RESET_FLR = 1 << 0,
+	PASSTHRU_RESET_PM = 1 << 1,
+	PASSTHRU_RESET_BUS = 1 << 2,
+	PASSTHRU_RESET_OTHER = 1 << 3,
 };
 
 /**
@@ -117,9 +137,15 @@ enum passthru_device_caps {
  * @caps: output, a mask of &enum passthru_device_caps
  * @iommu_group: number of the function's IOMMU group, as in
  *	/sys/kernel/iommu_groups/
+ * @reset_methods: a mask of &enum passthru_reset_methods, the ways the
+ *	kernel can currently reset the function; 0 when it has none, and
+ *	then a device's state can carry over from one VM to the next
+ * @__reserved2: 0
  *
  * Describes the PCI function behind a device node.  Only @size and @flags
- * are inputs; every other member is written by the kernel.
+ * are inputs; every other member is written by the kernel.  (Callers that
+ * pass the size of the first version, which ended at @iommu_group, get
+ * that much.)
  *
  * Return: 0 on success, or an errno of the "General ioctl format" section.
  */
@@ -136,6 +162,8 @@ struct passthru_device_info {
 	__u16 __reserved;
 	__u32 caps;
 	__u32 iommu_group;
+	__u32 reset_methods;
+	__u32 __reserved2;
 };
 
 #define PASSTHRU_DEVICE_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_INFO)
@@ -168,6 +196,47 @@ struct passthru_device_attach {
 #define PASSTHRU_DEVICE_ATTACH _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_ATTACH)
 
 /**
+ * DOC: Reset and the device's life cycle
+ *
+ * passthru puts a function in a known state at three moments:
+ *
+ * - Attach (PASSTHRU_DEVICE_ATTACH): bus mastering is turned off and the
+ *   function is reset, if it has a reset method, before it joins the VM;
+ *   the virtual config space starts afresh.  Mapped BAR pages are zapped
+ *   first, and fault back in on the next touch.
+ * - PASSTHRU_DEVICE_RESET: the same, on request.  While the reset runs,
+ *   a touch of a mapped BAR page waits for it to end; pread() and pwrite()
+ *   too.  If the VMM had put the function in D3hot, it is back in D0.
+ * - Close, and unbind or removal while open: bus mastering off, a reset,
+ *   then the function leaves the VM and its config space is put back as
+ *   the host had it when passthru claimed the function, so that it goes
+ *   back to a host driver as it came.
+ *
+ * The state after PASSTHRU_DEVICE_RESET is the state right after attach.
+ */
+
+/**
+ * struct passthru_device_reset - ioctl(PASSTHRU_DEVICE_RESET)
+ * @size: sizeof(struct passthru_device_reset)
+ * @flags: must be 0
+ *
+ * Resets the function with the first method the kernel can use (see
+ * &enum passthru_reset_methods and the section above).
+ *
+ * Return: 0; ``EOPNOTSUPP`` when the function has no reset method (bus
+ * mastering is off and the virtual config space fresh all the same);
+ * ``EAGAIN`` when the PCI core is busy with the function (a reset through
+ * sysfs, an unbind): try again; ``EIO`` when the reset failed; or an errno
+ * of the "General ioctl format".
+ */
+struct passthru_device_reset {
+	__u32 size;
+	__u32 flags;
+};
+
+#define PASSTHRU_DEVICE_RESET _IO(PASSTHRU_TYPE, PASSTHRU_CMD_DEVICE_RESET)
+
+/**
  * DOC: Regions
  *
  * A device file gives access to the function's regions with pread(),
@@ -187,7 +256,11 @@ struct passthru_device_attach {
  *   the command register passes I/O, memory and bus-master enables, parity
  *   and SERR to the device, keeps INTx-disable virtual, and turning memory
  *   decode off revokes every mapping of the BARs first; cache line size,
- *   latency timer and interrupt line are the VMM's scratch; the MSI
+ *   latency timer and interrupt line are the VMM's scratch; the power
+ *   state field of the PM capability moves the function between D0 and
+ *   D3hot through the PCI core (other states are ignored; in D3hot the
+ *   BARs behave as with decode off, and on the way back to D0 the
+ *   function's config state is restored); the MSI
  *   capability and the MSI-X enable and function-mask bits are virtual
  *   (the real ones belong to the interrupt calls); PCIe device control is
  *   virtual, so it can start no FLR; everything else is read-only.  The

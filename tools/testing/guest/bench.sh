@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# make bench: passthru against Debian's vfio-pci in this one boot, on the
-# edu function at 00:03.0.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
+# make bench: passthru against Debian's vfio-pci in this one boot: DMA
+# and open on the edu function at 00:03.0, BAR faults on ivshmem-plain.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
 # the kernel command line by scripts/bench.sh (defaults 7 and 1024).
 . /tests/lib.sh
 rounds=7
@@ -17,4 +17,6 @@ for m in irqbypass vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core vfio-pci; do
 done
 echo $((mib / 2 + 8)) >/proc/sys/vm/nr_hugepages
 echo "# $(cat /sys/kernel/mm/transparent_hugepage/enabled) THP; $(cat /proc/sys/vm/nr_hugepages) hugepages"
-pt_bench $EDU "$rounds" "$mib"
+pt_bench dma $EDU "$rounds" "$mib"
+pt_bench bar $IVSHMEM "$rounds" 2
+pt_bench open $EDU 15

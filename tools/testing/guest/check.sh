@@ -41,7 +41,7 @@ fi
 # The test bed: an edu and an e1000 behind a PCIe-to-PCI bridge share the
 # bridge's IOMMU group; e1000 has its host driver.
 [ -f /lib/modules/e1000.ko ] && insmod /lib/modules/e1000.ko
-E1000=$(find_pci 8086 100e)
+[ -f /lib/modules/e1000e.ko ] && insmod /lib/modules/e1000e.ko
 EDU2=$(find_pci 1234 11e8 | grep -v "^$EDU\$")
 expect "testbed: e1000 behind the bridge is driven by e1000" \
 	test "$(driver_of "$E1000")" = e1000
@@ -108,14 +108,68 @@ sysfs_write /sys/bus/pci/drivers/passthru/unbind $TESTDEV
 sysfs_write /sys/bus/pci/devices/$TESTDEV/driver_override ""
 nvme_driver=$(driver_of $NVME)
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/devices/$NVME/driver/unbind $NVME
-sysfs_write /sys/bus/pci/devices/$NVME/driver_override passthru
-sysfs_write /sys/bus/pci/drivers_probe $NVME
+pt_region nvme $NVME
 pt_region msix $NVME
+# Reset: nvme has FLR; a write to CC must not survive it.
+pt_reset reset $NVME flr 0x14 0x00460000
+pt_reset hammer $NVME
+pt_reset release $NVME
 sysfs_write /sys/bus/pci/drivers/passthru/unbind $NVME
 sysfs_write /sys/bus/pci/devices/$NVME/driver_override ""
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/drivers/$nvme_driver/bind $NVME
 expect "regions: nvme back with its previous driver (${nvme_driver:-none})" \
 	test "$(driver_of $NVME)" = "$nvme_driver"
+
+# Reset without a method: edu on the root bus.
+expect "reset: the claim of a function without reset method says so" \
+	in_dmesg "passthru $EDU: no reset method: the function's state can carry from one VM to the next"
+pt_reset reset $EDU none
+
+# A bus reset: an e1000 alone behind its own root port; its receive
+# descriptor base (0x2800) must not survive.  Then back to e1000.
+pass_to_passthru() { # BDF
+	sysfs_write /sys/bus/pci/devices/$1/driver/unbind $1
+	sysfs_write /sys/bus/pci/devices/$1/driver_override passthru
+	sysfs_write /sys/bus/pci/drivers_probe $1
+}
+give_back() { # BDF DRIVER
+	sysfs_write /sys/bus/pci/drivers/passthru/unbind $1
+	sysfs_write /sys/bus/pci/devices/$1/driver_override ""
+	sysfs_write /sys/bus/pci/drivers/$2/bind $1
+}
+netif_of() { ls /sys/bus/pci/devices/$1/net 2>/dev/null | head -n 1; }
+# netif_up BDF: bring the function's interface up (through sysfs: the
+# debug kernel has no INET sockets for ip(8)) and see it up.
+netif_up() {
+	_f=/sys/class/net/$(netif_of $1)/flags
+	[ -e "$_f" ] && echo $(($(cat $_f) | 1)) >$_f && [ $(($(cat $_f) & 1)) = 1 ]
+}
+expect "testbed: the e1000 behind the root port is driven by e1000" \
+	test "$(driver_of $E1000_RP)" = e1000
+pass_to_passthru $E1000_RP
+pt_reset reset $E1000_RP bus 0x2800 0x12345000
+pt_reset release $E1000_RP
+give_back $E1000_RP e1000
+expect "handback: e1000 drives the function again" \
+	test "$(driver_of $E1000_RP)" = e1000
+expect "handback: e1000's interface comes up" netif_up $E1000_RP
+
+# Power management, and the hand-back to a host driver: e1000e.
+expect "testbed: e1000e is driven by e1000e" test "$(driver_of $E1000E)" = e1000e
+mac=$(cat /sys/bus/pci/devices/$E1000E/net/*/address)
+pass_to_passthru $E1000E
+pt_reset reset $E1000E pm
+pt_reset pm $E1000E
+pt_reset release $E1000E
+dmesg -c >/dev/null
+give_back $E1000E e1000e
+expect "handback: e1000e drives the function again" \
+	test "$(driver_of $E1000E)" = e1000e
+expect "handback: e1000e's interface has the same MAC address" \
+	test "$(cat /sys/bus/pci/devices/$E1000E/net/*/address)" = "$mac"
+expect "handback: e1000e's interface comes up" netif_up $E1000E
+expect "handback: e1000e's probe logged no error" \
+	sh -c "! dmesg | grep -i 'e1000e.*\(error\|fail\|invalid\)'"
 
 # The first ioctl's argument rules and exclusive open.
 pt_test uapi $EDU

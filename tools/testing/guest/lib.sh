@@ -47,4 +47,8 @@ sysfs_write() { echo "$2" >"$1" 2>/dev/null; }
 EDU=0000:00:03.0
 TESTDEV=0000:00:04.0
 NVME=0000:00:05.0
+E1000E=0000:00:06.0
 BRIDGE=0000:00:07.0
+E1000=0000:01:02.0    # conventional PCI, behind the bridge
+E1000_RP=0000:02:00.0 # alone behind its own PCIe root port
+IVSHMEM=0000:00:09.0  # bench only: ivshmem-plain, BAR2 256 MiB of RAM
