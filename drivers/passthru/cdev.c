@@ -216,9 +216,8 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	ret = passthru_device_lock_live(pt);
 	if (ret)
 		goto err_busy;
-	ret = passthru_config_open(pt);
-	if (!ret)
-		ret = pci_enable_device(pt->pdev);
+	passthru_config_reset(pt);
+	ret = pci_enable_device(pt->pdev);
 	if (!ret) {
 		pt->enabled = true;
 		pt->dirty = true;

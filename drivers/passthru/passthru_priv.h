@@ -140,7 +140,9 @@ unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
  * @revoked: mmap faults fail (SIGBUS); set under @memory_lock
  * @mapping: the address space of the open file, whose pages are zapped
  *	on revocation
- * @cfg: the virtual config space, rebuilt at each open; under @lock
+ * @cfg: the virtual config space, rebuilt after each open and reset;
+ *	under @lock
+ * @cfg_built: @cfg reflects the device since the last open or reset
  * @host_state: the function's config state when passthru claimed it, put
  *	back whenever the VMM lets go
  * @d3hot: the VMM put the function in D3hot; set under @lock and
@@ -164,6 +166,7 @@ struct passthru_device {
 	bool revoked;
 	struct address_space *mapping;
 	struct passthru_cfg *cfg;
+	bool cfg_built;
 	struct pci_saved_state *host_state;
 	bool d3hot;
 	bool dirty;
@@ -303,7 +306,7 @@ void passthru_fill_info(struct passthru_device_info *info,
 
 /* region.c */
 int passthru_layout_init(struct passthru_device *pt);
-int passthru_config_open(struct passthru_device *pt);
+void passthru_config_reset(struct passthru_device *pt);
 ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 			   size_t count, loff_t *ppos, bool write);
 int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);

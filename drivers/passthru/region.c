@@ -8,7 +8,7 @@
  * reach a function that cannot answer it.  Config space goes through the
  * tables of config.c; a write that turns memory decode off zaps the
  * mappings first, under memory_lock, so no mapped access can follow it.
- * Mapped pages are inserted at fault time, up to 2 MiB per fault, under
+ * Mapped pages are inserted at fault time, up to 1 GiB per fault, under
  * passthru_device.memory_lock and with the same checks;
  * passthru_region_revoke() zaps them, after which a touch gets SIGBUS.
  * User memory is only touched with no passthru lock held, through a
@@ -98,23 +98,37 @@ int passthru_layout_init(struct passthru_device *pt)
 }
 
 /**
- * passthru_config_open() - start a fresh virtual config space
- * @pt: the device, being opened
+ * passthru_config_reset() - start a fresh virtual config space
+ * @pt: the device, being opened or reset
+ *
+ * The virtual copy is built from the device at the next config access, so
+ * that opening and attaching read no config space.
  *
  * Context: process context; @pt->lock held.
- * Return: 0, or -ENOMEM.
  */
-int passthru_config_open(struct passthru_device *pt)
+void passthru_config_reset(struct passthru_device *pt)
+{
+	lockdep_assert_held(&pt->lock);
+	pt->cfg_built = false;
+}
+
+/*
+ * Build the virtual copy.  Only the first 256 bytes can hold virtual bits
+ * (extended capabilities are read-only), so only they are read.
+ */
+static int passthru_config_build(struct passthru_device *pt)
 {
 	u64 sizes[PCI_STD_NUM_BARS + 1];
 	unsigned int i;
 	u8 *real;
 
 	lockdep_assert_held(&pt->lock);
-	real = kmalloc(pt->pdev->cfg_size, GFP_KERNEL);
+	if (pt->cfg_built)
+		return 0;
+	real = kzalloc(pt->pdev->cfg_size, GFP_KERNEL);
 	if (!real)
 		return -ENOMEM;
-	for (i = 0; i < pt->pdev->cfg_size; i += 4) {
+	for (i = 0; i < PCI_CFG_SPACE_SIZE; i += 4) {
 		u32 v;
 
 		pci_read_config_dword(pt->pdev, i, &v);
@@ -126,6 +140,7 @@ int passthru_config_open(struct passthru_device *pt)
 	pt->cfg->size = pt->pdev->cfg_size;
 	passthru_cfg_build(pt->cfg, real, sizes);
 	kfree(real);
+	pt->cfg_built = true;
 	return 0;
 }
 
@@ -264,9 +279,9 @@ static int passthru_config_rw(struct passthru_device *pt, u64 pos, u8 *buf,
 			      size_t len, bool write)
 {
 	size_t done;
-	int ret = 0;
+	int ret;
 
-	lockdep_assert_held(&pt->lock);
+	ret = passthru_config_build(pt);
 	for (done = 0; done < len && !ret;) {
 		unsigned int w = passthru_access_width(pos + done, len - done);
 
@@ -421,44 +436,58 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 	return done;
 }
 
+/* What passthru_fill_pte() maps: @pfn at @start, contiguously. */
+struct passthru_fill {
+	struct mm_struct *mm;
+	unsigned long start;
+	unsigned long pfn;
+	pgprot_t prot;
+};
+
+static int passthru_fill_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct passthru_fill *f = data;
+	unsigned long pfn = f->pfn + ((addr - f->start) >> PAGE_SHIFT);
+
+	/* A PTE another fault put there stays; it maps the same page. */
+	if (pte_none(*pte))
+		set_pte_at(f->mm, addr, pte, pte_mkspecial(pfn_pte(pfn, f->prot)));
+	return 0;
+}
+
 /*
- * A fault maps the whole page-table page around it (up to 2 MiB of the
- * mapping, 512 PTEs), not just one page: touching a large BAR page by page
- * then costs one fault per 2 MiB.  vmf_insert_pfn() leaves a PTE that is
- * already there alone, so concurrent faults on one mapping are harmless.
+ * A fault maps up to 1 GiB of the mapping around it, not one page: a VMM
+ * touching a large BAR takes one fault per GiB rather than per page.  The
+ * PTEs are filled by apply_to_page_range() under the page-table lock, as
+ * i915 fills its I/O mappings, with the mapping's uncached protection
+ * (the BAR is passthru's alone, so nothing maps it with another memory
+ * type); a PTE already present, from a concurrent fault, is left alone.
+ * Everything happens under memory_lock, so a zap cannot interleave.
  */
 static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct passthru_device *pt = vma->vm_private_data;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	unsigned long start, end, addr, pfn;
+	struct passthru_fill f = { .mm = vma->vm_mm, .start = vma->vm_start,
+				   .prot = vma->vm_page_prot };
 	vm_fault_t ret = VM_FAULT_SIGBUS;
+	unsigned long start, end;
 	unsigned int index;
 	u64 pos;
 
 	if (passthru_region_decode(off, &index, &pos))
 		return VM_FAULT_SIGBUS;
-	/* The PFN of the mapping's first page. */
-	pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
-	start = max(vma->vm_start, vmf->address & PMD_MASK);
-	end = min(vma->vm_end, (vmf->address & PMD_MASK) + PMD_SIZE);
+	f.pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
+	start = max(vma->vm_start, vmf->address & PUD_MASK);
+	end = min(vma->vm_end, (vmf->address & PUD_MASK) + PUD_SIZE);
 
 	down_read(&pt->memory_lock);
-	if (pt->revoked || pt->d3hot ||
-	    !passthru_decode_on(pt->pdev, pt->layout[index].caps))
-		goto out;
-	ret = vmf_insert_pfn(vma, vmf->address,
-			     pfn + ((vmf->address - vma->vm_start) >> PAGE_SHIFT));
-	if (ret != VM_FAULT_NOPAGE)
-		goto out;
-	for (addr = start; addr < end; addr += PAGE_SIZE)
-		if (addr != vmf->address &&
-		    vmf_insert_pfn(vma, addr,
-				   pfn + ((addr - vma->vm_start) >> PAGE_SHIFT)) !=
-		    VM_FAULT_NOPAGE)
-			break;
-out:
+	if (!pt->revoked && !pt->d3hot &&
+	    passthru_decode_on(pt->pdev, pt->layout[index].caps))
+		ret = apply_to_page_range(vma->vm_mm, start, end - start,
+					  passthru_fill_pte, &f) ?
+		      VM_FAULT_OOM : VM_FAULT_NOPAGE;
 	up_read(&pt->memory_lock);
 	return ret;
 }
@@ -536,7 +565,9 @@ static int passthru_reset_now(struct pci_dev *pdev, bool device_locked)
 
 	if (!device_locked)
 		return pci_try_reset_function(pdev);
-	pci_cfg_access_lock(pdev);
+	/* A reset through sysfs takes this lock, then waits for ours. */
+	if (!pci_cfg_access_trylock(pdev))
+		return -EAGAIN;
 	ret = __pci_reset_function_locked(pdev);
 	pci_cfg_access_unlock(pdev);
 	return ret;
@@ -559,7 +590,7 @@ static int passthru_reset_now(struct pci_dev *pdev, bool device_locked)
 int passthru_region_reset(struct passthru_device *pt)
 {
 	struct pci_dev *pdev = pt->pdev;
-	int ret, err;
+	int ret;
 
 	lockdep_assert_held(&pt->lock);
 	down_write(&pt->memory_lock);
@@ -570,10 +601,8 @@ int passthru_region_reset(struct passthru_device *pt)
 	up_write(&pt->memory_lock);
 	if (!ret)
 		pt->dirty = false;
-	err = passthru_config_open(pt);
-	if (ret == -ENOTTY)
-		return -EOPNOTSUPP;
-	return ret ? ret : err;
+	passthru_config_reset(pt);
+	return ret == -ENOTTY ? -EOPNOTSUPP : ret;
 }
 
 /**
