@@ -255,6 +255,16 @@ static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 	power = passthru_vpower(pt);
 	mask = passthru_cfg_write(pt->cfg, pos, w, val, real, &out);
 	passthru_set_vpower(pt, power);
+	/*
+	 * Bus mastering waits until the device is in a VM: before, its DMA
+	 * reaches nothing useful, and without interrupt remapping a write to
+	 * the MSI window could forge a host interrupt.
+	 */
+	if (!pt->vm && pos <= PCI_COMMAND && PCI_COMMAND < pos + w) {
+		u32 bm = (u32)PCI_COMMAND_MASTER << (8 * (PCI_COMMAND - pos));
+
+		out = (out & ~bm) | (real & bm);
+	}
 	/* Memory decode going off: revoke the mappings before it does. */
 	decode_off = pos <= PCI_COMMAND && PCI_COMMAND < pos + w &&
 		     (mask & BIT(PCI_COMMAND - pos)) &&

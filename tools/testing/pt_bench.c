@@ -341,12 +341,13 @@ static int bench_bar(int rounds, unsigned int index)
 	rebind("\n");
 	printf("speedup bar-fault %.2f\n",
 	       median(t[VFIO], rounds) / median(t[PASSTHRU], rounds));
-	for (d = 0; d < NR_DRIVERS; d++)
+	for (d = 0; d < NR_DRIVERS; d++) {
 		printf("median bar-fault %s: %.1f ms to touch %llu pages of BAR%u ",
 		       driver_name[d], median(t[d], rounds),
 		       (unsigned long long)(len / 4096), index);
 		printf("(%.1f ms once mapped), %d rounds\n",
 		       median(again[d], rounds), rounds);
+	}
 	return 0;
 }
 

@@ -95,33 +95,6 @@ static int child_sigbus(uint8_t *p)
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
 }
 
-static sigjmp_buf sigbus_jmp;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(sigbus_jmp, 1);
-}
-
-/*
- * Does reading @p in this process get SIGBUS?  Unlike a child, whose
- * fresh page tables would fault anyway, this sees whether a page that was
- * already mapped here was zapped.
- */
-static int self_sigbus(uint8_t *p)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	int hit = 0;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(sigbus_jmp, 1))
-		hit = 1;
-	else
-		(void)mmio_rd32(p, 0);
-	sigaction(SIGBUS, &old, NULL);
-	return hit;
-}
-
 static int cmd_edu(const char *bdf)
 {
 	struct passthru_region_area areas[4];
@@ -218,7 +191,7 @@ static int cmd_edu(const char *bdf)
 	/* Unbinding zaps the mapping: even touched pages SIGBUS. */
 	(void)mmio_rd32(bar, 3 * PG);
 	err = write_file("/sys/bus/pci/drivers/passthru/unbind", bdf);
-	check(!err && self_sigbus(bar) && self_sigbus(bar + 3 * PG),
+	check(!err && pt_self_sigbus(bar) && pt_self_sigbus(bar + 3 * PG),
 	      "unbind: pages this process had mapped are revoked (SIGBUS)", "%s",
 	      strerror(err));
 	err = rd32(fd, BAR(0), &v);
@@ -323,20 +296,6 @@ static uint32_t sysfs_cfg32(const char *bdf, unsigned int off)
 	return v;
 }
 
-static unsigned int find_cap(int fd, uint8_t id)
-{
-	uint8_t pos = 0, cap[2];
-
-	if (pread(fd, &pos, 1, CFG + 0x34) != 1)
-		return 0;
-	while (pos >= 0x40 && pread(fd, cap, 2, CFG + pos) == 2) {
-		if (cap[0] == id)
-			return pos;
-		pos = cap[1];
-	}
-	return 0;
-}
-
 static int cmd_config(const char *bdf)
 {
 	struct passthru_region_info info;
@@ -393,7 +352,7 @@ static int cmd_config(const char *bdf)
 	check(!err && !(sysfs_cfg32(bdf, 4) & 2),
 	      "config: clearing memory decode reaches the device", "%s",
 	      strerror(err));
-	check(self_sigbus(bar),
+	check(pt_self_sigbus(bar),
 	      "config: decode off zaps the page this process had mapped (SIGBUS)",
 	      "no SIGBUS");
 	err = rd32(fd, BAR(0), &v);
@@ -401,11 +360,17 @@ static int cmd_config(const char *bdf)
 	      strerror(err));
 	cmd |= 2;
 	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	check(!err && !self_sigbus(bar) && mmio_rd32(bar, 0) == 0x010000ed,
+	check(!err && !pt_self_sigbus(bar) && mmio_rd32(bar, 0) == 0x010000ed,
 	      "config: decode back on, the mapping works again", "%s",
 	      strerror(err));
 	munmap(bar, 4 * PG);
 
+	cmd |= 4;
+	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
+	check(!err && !(sysfs_cfg32(bdf, 4) & 4),
+	      "config: bus mastering stays off while the device is in no VM",
+	      "%s, real %#x", strerror(err), sysfs_cfg32(bdf, 4));
+	cmd &= ~4;
 	cmd |= 0x400;
 	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
 	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
@@ -413,7 +378,7 @@ static int cmd_config(const char *bdf)
 	      "config: INTx-disable is virtual", "%s, %#x / real %#x",
 	      strerror(err), cmd, sysfs_cfg32(bdf, 4));
 
-	msi = find_cap(fd, 0x05);
+	msi = pt_find_cap(fd, 0x05);
 	check(msi, "config: the MSI capability is listed", "none");
 	if (msi) {
 		uint16_t flags;
@@ -482,7 +447,7 @@ static int cmd_msix(const char *bdf)
 	check(p == MAP_FAILED && errno == EINVAL,
 	      "msix: mmap over the table page is EINVAL", "%s", strerror(errno));
 
-	cap = find_cap(fd, 0x10);
+	cap = pt_find_cap(fd, 0x10);
 	check(cap, "pcie: the PCI Express capability is listed", "none");
 	if (cap) {
 		uint16_t devctl, real0 = sysfs_cfg32(bdf, cap + 8);

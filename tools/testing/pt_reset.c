@@ -90,20 +90,6 @@ static int cfg_rw(int fd, unsigned int off, void *v, size_t len, int write)
 	return n == (ssize_t)len ? 0 : errno ? errno : EIO;
 }
 
-static unsigned int find_cap(int fd, uint8_t id)
-{
-	uint8_t pos = 0, cap[2];
-
-	if (cfg_rw(fd, 0x34, &pos, 1, 0))
-		return 0;
-	while (pos >= 0x40 && !cfg_rw(fd, pos, cap, 2, 0)) {
-		if (cap[0] == id)
-			return pos;
-		pos = cap[1];
-	}
-	return 0;
-}
-
 static int reset(int fd)
 {
 	struct passthru_device_reset r = { .size = sizeof(r) };
@@ -286,29 +272,6 @@ static int cmd_hammer(const char *bdf)
 	return failures ? 1 : 0;
 }
 
-static sigjmp_buf self_jmp;
-
-static void on_self_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(self_jmp, 1);
-}
-
-/* Does reading @p in this process get SIGBUS? */
-static int self_sigbus(uint8_t *p)
-{
-	struct sigaction sa = { .sa_handler = on_self_sigbus }, old;
-	int hit = 0;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(self_jmp, 1))
-		hit = 1;
-	else
-		(void)mmio_rd32(p);
-	sigaction(SIGBUS, &old, NULL);
-	return hit;
-}
-
 static int cmd_pm(const char *bdf)
 {
 	uint8_t host[HDR], real[HDR];
@@ -321,7 +284,7 @@ static int cmd_pm(const char *bdf)
 
 	sysfs_cfg(bdf, host, HDR);
 	fd = open_attached(bdf, &vm);
-	pm = find_cap(fd, 0x01);
+	pm = pt_find_cap(fd, 0x01);
 	check(pm, "pm: the PM capability is listed", "none");
 	if (!pm)
 		return 1;
@@ -336,7 +299,7 @@ static int cmd_pm(const char *bdf)
 	check(!err && (csr & 3) == 3 && !strcmp(state, "D3hot"),
 	      "pm: writing D3hot puts the function in D3hot through the PCI core",
 	      "%s, PMCSR %#x, power_state %s", strerror(err), csr, state);
-	check(self_sigbus(p), "pm: in D3hot a mapped page gets SIGBUS",
+	check(pt_self_sigbus(p), "pm: in D3hot a mapped page gets SIGBUS",
 	      "no SIGBUS");
 	err = pread(fd, &v, 4, BAR(0)) == 4 ? 0 : errno;
 	check(err == EIO, "pm: in D3hot pread of a BAR is EIO", "%s",
@@ -354,7 +317,7 @@ static int cmd_pm(const char *bdf)
 	      "pm: back in D0, the BARs are where the host put them, decode on",
 	      "BAR0 %02x%02x%02x%02x", real[0x13], real[0x12], real[0x11],
 	      real[0x10]);
-	check(!self_sigbus(p), "pm: back in D0 the mapping works", "SIGBUS");
+	check(!pt_self_sigbus(p), "pm: back in D0 the mapping works", "SIGBUS");
 
 	csr = (csr & ~3) | 1;
 	err = cfg_rw(fd, pm + 4, &csr, 2, 1);

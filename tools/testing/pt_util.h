@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,49 @@ static inline int write_file(const char *path, const char *text)
 	n = write(fd, text, strlen(text));
 	close(fd);
 	return n < 0 ? errno : 0;
+}
+
+static sigjmp_buf pt_sigbus_jmp;
+
+static inline void pt_on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(pt_sigbus_jmp, 1);
+}
+
+/*
+ * Does reading @p in this process get SIGBUS?  Unlike a child, whose
+ * fresh page tables would fault anyway, this sees whether a page that was
+ * already mapped here was zapped.
+ */
+static inline int pt_self_sigbus(const uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = pt_on_sigbus }, old;
+	int hit = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(pt_sigbus_jmp, 1))
+		hit = 1;
+	else
+		(void)__atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+	sigaction(SIGBUS, &old, NULL);
+	return hit;
+}
+
+/* The offset of capability @id in the config space a device file shows. */
+static inline unsigned int pt_find_cap(int fd, uint8_t id)
+{
+	uint64_t cfg = PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG);
+	uint8_t pos = 0, cap[2];
+
+	if (pread(fd, &pos, 1, cfg + 0x34) != 1)
+		return 0;
+	while (pos >= 0x40 && pread(fd, cap, 2, cfg + pos) == 2) {
+		if (cap[0] == id)
+			return pos;
+		pos = cap[1];
+	}
+	return 0;
 }
 
 #endif /* PT_UTIL_H */

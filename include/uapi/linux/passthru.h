@@ -254,7 +254,8 @@ struct passthru_device_reset {
  * - Config space: virtualized.  The BARs and the ROM BAR are virtual
  *   (sizing with all ones works as on hardware, the real BARs never move);
  *   the command register passes I/O, memory and bus-master enables, parity
- *   and SERR to the device, keeps INTx-disable virtual, and turning memory
+ *   and SERR to the device (bus mastering only while the device is
+ *   attached to a VM), keeps INTx-disable virtual, and turning memory
  *   decode off revokes every mapping of the BARs first; cache line size,
  *   latency timer and interrupt line are the VMM's scratch; the power
  *   state field of the PM capability moves the function between D0 and
