@@ -59,7 +59,7 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma pt_region pt_reset pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
@@ -68,7 +68,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"

@@ -132,6 +132,32 @@ static int passthru_device_region_info(void *ctx, void *cmd)
 	return 0;
 }
 
+static int passthru_device_irq_info(void *ctx, void *cmd)
+{
+	struct passthru_device *pt = ctx;
+	int ret;
+
+	ret = passthru_device_lock_live(pt);
+	if (ret)
+		return ret;
+	ret = passthru_irq_info(pt, cmd);
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+static int passthru_device_set_irqs(void *ctx, void *cmd)
+{
+	struct passthru_device *pt = ctx;
+	int ret;
+
+	ret = passthru_device_lock_live(pt);
+	if (ret)
+		return ret;
+	ret = passthru_set_irqs(pt, cmd);
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
 static const struct passthru_ioctl_op passthru_device_ops[] = {
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_INFO, struct passthru_device_info,
 			  iommu_group, 0, passthru_device_info),
@@ -141,6 +167,13 @@ static const struct passthru_ioctl_op passthru_device_ops[] = {
 			  areas, 0, passthru_device_region_info),
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_RESET, struct passthru_device_reset,
 			  flags, 0, passthru_device_reset),
+	PASSTHRU_IOCTL_OP(PASSTHRU_IRQ_INFO, struct passthru_irq_info, active,
+			  0, passthru_device_irq_info),
+	PASSTHRU_IOCTL_OP(PASSTHRU_SET_IRQS, struct passthru_irq_set, data,
+			  PASSTHRU_IRQ_SET_EVENTFD | PASSTHRU_IRQ_SET_MASK |
+			  PASSTHRU_IRQ_SET_UNMASK |
+			  PASSTHRU_IRQ_SET_UNMASK_EVENTFD |
+			  PASSTHRU_IRQ_SET_TRIGGER, passthru_device_set_irqs),
 };
 
 /**
@@ -244,6 +277,7 @@ static void passthru_device_disable(struct passthru_device *pt,
 				    bool device_locked)
 {
 	lockdep_assert_held(&pt->lock);
+	passthru_irq_release(pt);
 	if (pt->enabled || pt->dirty)
 		passthru_region_quiesce(pt, device_locked);
 	if (pt->vm)
@@ -266,6 +300,7 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 	pt->mapping = NULL;
 	up_write(&pt->memory_lock);
 	clear_bit_unlock(PASSTHRU_BUSY_OPEN, &pt->busy);
+	wake_up(&pt->release_wq);
 	return 0;
 }
 
@@ -338,6 +373,8 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 
 	mutex_init(&pt->lock);
 	init_rwsem(&pt->memory_lock);
+	passthru_irq_init(pt);
+	init_waitqueue_head(&pt->release_wq);
 	pt->pdev = pci_dev_get(pdev);
 	passthru_fill_info(&pt->info, pdev, group_id);
 	device_initialize(&pt->dev);
@@ -370,12 +407,51 @@ err_put:
 	return ERR_PTR(ret);
 }
 
+/*
+ * The host wants the function back while a VMM holds it: if the VMM set a
+ * request eventfd, signal it every half second until the VMM closes the
+ * node or release_timeout_ms runs out.
+ */
+static void passthru_device_ask_release(struct passthru_device *pt)
+{
+	unsigned int timeout = READ_ONCE(passthru_release_timeout_ms);
+	unsigned long start = jiffies;
+	unsigned int rounds = 0;
+	bool asked;
+
+	for (;;) {
+		mutex_lock(&pt->lock);
+		asked = test_bit(PASSTHRU_BUSY_OPEN, &pt->busy) &&
+			passthru_irq_notify(pt, PASSTHRU_IRQ_REQUEST);
+		mutex_unlock(&pt->lock);
+		if (!asked)
+			break;
+		if (!rounds++)
+			pci_info(pt->pdev, "asking the VMM to release the function (waiting up to %u ms)\n",
+				 timeout);
+		if (time_after_eq(jiffies, start + msecs_to_jiffies(timeout))) {
+			pci_warn(pt->pdev, "the VMM did not release the function within %u ms: revoking it\n",
+				 timeout);
+			return;
+		}
+		wait_event_timeout(pt->release_wq,
+				   !test_bit(PASSTHRU_BUSY_OPEN, &pt->busy),
+				   min(msecs_to_jiffies(500),
+				       start + msecs_to_jiffies(timeout) - jiffies));
+	}
+	if (rounds)
+		pci_info(pt->pdev, "released by the VMM after %u ms\n",
+			 jiffies_to_msecs(jiffies - start));
+}
+
 /**
  * passthru_device_remove() - revoke a function's node
  * @pt: the device, from probe()
  *
- * Mapped BAR pages are zapped (later touches get SIGBUS), the device leaves
- * its VM and is disabled, and the node disappears at once; files still
+ * A VMM that set a request eventfd is asked to close the node first, for
+ * up to release_timeout_ms.  Then mapped BAR pages are zapped (later
+ * touches get SIGBUS), interrupts are torn down, the device leaves its VM
+ * and is disabled, and the node disappears at once; files still
  * open on it fail every call with ENODEV from now on and free @pt when
  * the last one closes.
  *
@@ -383,6 +459,7 @@ err_put:
  */
 void passthru_device_remove(struct passthru_device *pt)
 {
+	passthru_device_ask_release(pt);
 	passthru_region_revoke(pt);
 	mutex_lock(&pt->lock);
 	pt->removed = true;

@@ -44,4 +44,11 @@
 #define passthru_vm_flags_set(vma, flags) ((vma)->vm_flags |= (flags))
 #endif
 
+/* 6.8 dropped eventfd_signal()'s count, always 1 in practice. */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define passthru_eventfd_signal(ctx) eventfd_signal(ctx)
+#else
+#define passthru_eventfd_signal(ctx) eventfd_signal(ctx, 1)
+#endif
+
 #endif /* PASSTHRU_COMPAT_H */

@@ -29,6 +29,11 @@ module_param_named(allow_unsafe_interrupts, passthru_allow_unsafe_interrupts,
 MODULE_PARM_DESC(allow_unsafe_interrupts,
 		 "Attach devices even when the IOMMU cannot remap their interrupts, letting a VM forge MSIs (default no; UNSAFE)");
 
+unsigned int passthru_release_timeout_ms = 10000;
+module_param_named(release_timeout_ms, passthru_release_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(release_timeout_ms,
+		 "How long an unbind or hot-unplug waits for a VMM that set a request eventfd to close the device before revoking it (default 10000 ms)");
+
 /* Add each well-formed entry of ids= as a dynamic ID; report the others. */
 static void passthru_add_ids(void)
 {

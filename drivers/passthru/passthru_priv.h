@@ -36,7 +36,11 @@
 #include <linux/pci_regs.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/poll.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/passthru.h>
 
 struct file;
@@ -46,6 +50,7 @@ struct iommu_domain;
 struct mm_struct;
 struct pci_dev;
 struct pci_saved_state;
+struct eventfd_ctx;
 
 /* iova.c: IOVA arithmetic, pure logic */
 
@@ -121,6 +126,51 @@ unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
 				u32 *to_device);
 
 /**
+ * struct passthru_vector - one interrupt vector given to the VMM
+ * @pt: its device
+ * @irq: the host's interrupt number; MSI and MSI-X vectors are requested
+ *	for as long as their type is enabled, INTx only with an eventfd
+ * @trigger: the eventfd it signals, or NULL
+ * @lock: protects @masked and @pending; taken by the interrupt handler
+ * @masked: the VMM masked it, or INTx fired and awaits its unmask
+ * @pending: an MSI/MSI-X interrupt arrived while masked
+ * @name: the name in /proc/interrupts
+ */
+struct passthru_vector {
+	struct passthru_device *pt;
+	unsigned int irq;
+	struct eventfd_ctx *trigger;
+	spinlock_t lock; /* see @lock */
+	bool masked;
+	bool pending;
+	char *name;
+};
+
+/**
+ * struct passthru_irqs - a device's interrupts (irq.c); under its lock
+ * @type: the active &enum passthru_irq_index (INTx, MSI or MSI-X), or -1
+ * @nvec: entries in @vec
+ * @vec: the enabled vectors
+ * @intx_disable: INTx is masked with the command register's INTx-disable
+ * @unmask: INTx unmask eventfd, or NULL
+ * @unmask_wait: our entry in @unmask's wait queue
+ * @unmask_table: to add @unmask_wait with vfs_poll()
+ * @resend: signals INTx again after an unmask found it still asserted
+ * @notify: the error and request eventfds
+ */
+struct passthru_irqs {
+	int type;
+	unsigned int nvec;
+	struct passthru_vector *vec;
+	bool intx_disable;
+	struct eventfd_ctx *unmask;
+	wait_queue_entry_t unmask_wait;
+	poll_table unmask_table;
+	struct work_struct resend;
+	struct eventfd_ctx *notify[2];
+};
+
+/**
  * struct passthru_device - a PCI function claimed by passthru
  * @pdev: the function; a reference is held until @dev is released
  * @dev: class device behind /dev/passthru/DDDD:BB:DD.F, the refcount
@@ -148,6 +198,8 @@ unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
  * @d3hot: the VMM put the function in D3hot; set under @lock and
  *	@memory_lock, BAR accesses fail while it is set
  * @dirty: the function was opened since its last reset; under @lock
+ * @irqs: interrupts and notifications given to the VMM; under @lock
+ * @release_wq: woken when the node's file is closed
  */
 struct passthru_device {
 	struct pci_dev *pdev;
@@ -170,6 +222,8 @@ struct passthru_device {
 	struct pci_saved_state *host_state;
 	bool d3hot;
 	bool dirty;
+	struct passthru_irqs irqs;
+	wait_queue_head_t release_wq;
 };
 
 /**
@@ -201,6 +255,7 @@ struct passthru_vm {
 /* main.c: module parameters */
 extern unsigned int passthru_max_devices_per_vm;
 extern bool passthru_allow_unsafe_interrupts;
+extern unsigned int passthru_release_timeout_ms;
 
 /* ids.c: the ids= module parameter, pure logic */
 int passthru_parse_id(const char *text, struct pci_device_id *id);
@@ -314,6 +369,13 @@ void passthru_region_revoke(struct passthru_device *pt);
 int passthru_region_reset(struct passthru_device *pt);
 void passthru_region_quiesce(struct passthru_device *pt, bool device_locked);
 void passthru_region_release(struct passthru_device *pt);
+
+/* irq.c */
+void passthru_irq_init(struct passthru_device *pt);
+int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info);
+int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set);
+void passthru_irq_release(struct passthru_device *pt);
+bool passthru_irq_notify(struct passthru_device *pt, unsigned int index);
 
 /* cdev.c */
 long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,

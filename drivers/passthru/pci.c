@@ -112,6 +112,25 @@ static void passthru_remove(struct pci_dev *pdev)
 	pci_info(pdev, "released by passthru\n");
 }
 
+/* AER: tell the VMM, which owns the function's recovery. */
+static pci_ers_result_t passthru_error_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct passthru_device *pt = pci_get_drvdata(pdev);
+	bool told;
+
+	mutex_lock(&pt->lock);
+	told = !pt->removed && passthru_irq_notify(pt, PASSTHRU_IRQ_ERROR);
+	mutex_unlock(&pt->lock);
+	pci_info(pdev, "PCI error reported (channel state %d)%s\n", state,
+		 told ? ", VMM notified" : "; no VMM error eventfd");
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+static const struct pci_error_handlers passthru_err_handlers = {
+	.error_detected = passthru_error_detected,
+};
+
 /*
  * No static ID table: functions are designated with the ids= parameter
  * (dynamic IDs) or through driver_override.  DMA ownership is managed by
@@ -121,5 +140,6 @@ struct pci_driver passthru_pci_driver = {
 	.name = "passthru",
 	.probe = passthru_probe,
 	.remove = passthru_remove,
+	.err_handler = &passthru_err_handlers,
 	.driver_managed_dma = true,
 };

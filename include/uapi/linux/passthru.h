@@ -86,6 +86,8 @@ enum {
 	PASSTHRU_CMD_DEVICE_ATTACH = 0x41,
 	PASSTHRU_CMD_REGION_INFO = 0x42,
 	PASSTHRU_CMD_DEVICE_RESET = 0x43,
+	PASSTHRU_CMD_IRQ_INFO = 0x44,
+	PASSTHRU_CMD_SET_IRQS = 0x45,
 	PASSTHRU_CMD_VM_INFO = 0x50,
 	PASSTHRU_CMD_VM_MAP_DMA = 0x51,
 	PASSTHRU_CMD_VM_UNMAP_DMA = 0x52,
@@ -357,6 +359,152 @@ struct passthru_region_info {
 };
 
 #define PASSTHRU_REGION_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_REGION_INFO)
+
+/**
+ * DOC: Interrupts
+ *
+ * A function's interrupts reach the VMM as eventfds.  There are five
+ * interrupt indexes (&enum passthru_irq_index): INTx, MSI and MSI-X, of
+ * which one at a time is active, and two notifications, "error" and
+ * "request".  PASSTHRU_IRQ_INFO describes an index; PASSTHRU_SET_IRQS
+ * acts on a block of its vectors.
+ *
+ * - MSI and MSI-X: the host programs the function's capability (the VMM's
+ *   writes to it stay virtual) and each vector signals its eventfd.  The
+ *   first SET_IRQS with eventfds enables the type with as many vectors as
+ *   the block ends at; changing the eventfds of enabled vectors, or
+ *   tearing some down with -1, touches nothing else; a block beyond the
+ *   enabled vectors re-enables the type with more, keeping the eventfds
+ *   already set.  A masked vector's interrupts are held as pending and
+ *   delivered, once, at unmask.
+ * - INTx is level-triggered: when it fires, the host masks it (with the
+ *   command register's INTx-disable bit when the function has one, which
+ *   lets the line be shared, otherwise by disabling the host's
+ *   interrupt line, which must then be exclusive) before signalling.  The
+ *   VMM unmasks it with PASSTHRU_IRQ_SET_UNMASK or by writing to an
+ *   eventfd set with PASSTHRU_IRQ_SET_UNMASK_EVENTFD (the shape of KVM's
+ *   irqfd resampler); if the function still asserts INTx then, the
+ *   eventfd is signalled again.
+ * - Setting eventfds on one of INTx, MSI and MSI-X tears down the one
+ *   that was active.  A block with @count 0 tears the index down.
+ *   Closing the device file tears everything down.
+ * - Interrupts need the device attached to a VM (the attach checked that
+ *   the IOMMU remaps its interrupts, or that the administrator allowed
+ *   otherwise).
+ *
+ * The host's /proc/interrupts names each vector
+ * ``passthru-<type>[<vector>](<DDDD:BB:DD.F>)``.
+ */
+
+/**
+ * enum passthru_irq_index - the interrupt indexes of a device
+ * @PASSTHRU_IRQ_INTX: the legacy INTx pin, one vector
+ * @PASSTHRU_IRQ_MSI: MSI, up to 32 vectors
+ * @PASSTHRU_IRQ_MSIX: MSI-X, up to 2048 vectors
+ * @PASSTHRU_IRQ_ERROR: one vector, signalled when the PCI core reports an
+ *	error (AER) on the function
+ * @PASSTHRU_IRQ_REQUEST: one vector, signalled every half second while
+ *	the host wants the function back (unbind, hot-unplug): unmap its BARs
+ *	and close the device file.  After the module parameter
+ *	release_timeout_ms the host revokes the device anyway
+ * @PASSTHRU_NUM_IRQS: number of indexes
+ */
+enum passthru_irq_index {
+	PASSTHRU_IRQ_INTX = 0,
+	PASSTHRU_IRQ_MSI = 1,
+	PASSTHRU_IRQ_MSIX = 2,
+	PASSTHRU_IRQ_ERROR = 3,
+	PASSTHRU_IRQ_REQUEST = 4,
+	PASSTHRU_NUM_IRQS = 5,
+};
+
+/**
+ * enum passthru_irq_caps - what an interrupt index can do
+ * @PASSTHRU_IRQ_CAP_MASK: vectors can be masked and unmasked
+ * @PASSTHRU_IRQ_CAP_INTX_DISABLE: INTx is masked with the function's
+ *	INTx-disable bit, and its line may be shared with other devices
+ */
+enum passthru_irq_caps {
+	PASSTHRU_IRQ_CAP_MASK = 1 << 0,
+	PASSTHRU_IRQ_CAP_INTX_DISABLE = 1 << 1,
+};
+
+/**
+ * struct passthru_irq_info - ioctl(PASSTHRU_IRQ_INFO)
+ * @size: sizeof(struct passthru_irq_info)
+ * @flags: must be 0
+ * @index: input, an &enum passthru_irq_index value
+ * @count: output, how many vectors the index has; 0 when the function
+ *	does not have it (no INTx pin, no MSI or MSI-X capability)
+ * @caps: output, a mask of &enum passthru_irq_caps
+ * @active: output, how many vectors are enabled now
+ *
+ * Return: 0; ``EINVAL`` for an unknown @index; or an errno of the
+ * "General ioctl format".
+ */
+struct passthru_irq_info {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 count;
+	__u32 caps;
+	__u32 active;
+};
+
+#define PASSTHRU_IRQ_INFO _IO(PASSTHRU_TYPE, PASSTHRU_CMD_IRQ_INFO)
+
+/**
+ * enum passthru_irq_set_flags - what PASSTHRU_SET_IRQS does; exactly one
+ * @PASSTHRU_IRQ_SET_EVENTFD: @data points to @count __s32 eventfds, one
+ *	per vector from @start; -1 tears that vector down.  @count 0 (with
+ *	@start 0) tears the whole index down
+ * @PASSTHRU_IRQ_SET_MASK: mask vectors @start to @start + @count - 1
+ * @PASSTHRU_IRQ_SET_UNMASK: unmask them
+ * @PASSTHRU_IRQ_SET_UNMASK_EVENTFD: INTx only: @data points to one __s32
+ *	eventfd; a write to it unmasks INTx; -1 removes it
+ * @PASSTHRU_IRQ_SET_TRIGGER: loopback, for testing: signal the eventfds
+ *	of the vectors as if they had fired
+ */
+enum passthru_irq_set_flags {
+	PASSTHRU_IRQ_SET_EVENTFD = 1 << 0,
+	PASSTHRU_IRQ_SET_MASK = 1 << 1,
+	PASSTHRU_IRQ_SET_UNMASK = 1 << 2,
+	PASSTHRU_IRQ_SET_UNMASK_EVENTFD = 1 << 3,
+	PASSTHRU_IRQ_SET_TRIGGER = 1 << 4,
+};
+
+/**
+ * struct passthru_irq_set - ioctl(PASSTHRU_SET_IRQS)
+ * @size: sizeof(struct passthru_irq_set)
+ * @flags: exactly one of &enum passthru_irq_set_flags
+ * @index: an &enum passthru_irq_index value
+ * @start: first vector of the block
+ * @count: vectors in the block
+ * @__reserved: must be 0
+ * @data: user pointer to the __s32 eventfds, for the EVENTFD actions
+ *
+ * A failure part-way through a block of eventfds undoes the block: the
+ * vectors keep the eventfds they had.
+ *
+ * Return: 0; ``EINVAL`` for no or several actions, an unknown @index, a
+ * block beyond the index's vectors, an action the index does not have
+ * (masking the notifications, an unmask eventfd on MSI), or a descriptor
+ * that is not an eventfd; ``EBADF`` for a closed descriptor; ``EPERM`` when the device is not attached to a
+ * VM; ``ENOSPC`` when the host has not enough interrupt vectors; ``EBUSY``
+ * when INTx cannot be masked at the device and its line is shared; or an
+ * errno of the "General ioctl format".
+ */
+struct passthru_irq_set {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 start;
+	__u32 count;
+	__u32 __reserved;
+	__aligned_u64 data;
+};
+
+#define PASSTHRU_SET_IRQS _IO(PASSTHRU_TYPE, PASSTHRU_CMD_SET_IRQS)
 
 /**
  * struct passthru_iova_range - an inclusive range of IO virtual addresses

@@ -161,6 +161,7 @@ pass_to_passthru $E1000E
 pt_reset reset $E1000E pm
 pt_reset pm $E1000E
 pt_reset release $E1000E
+pt_irq switch $E1000E 100
 dmesg -c >/dev/null
 give_back $E1000E e1000e
 expect "handback: e1000e drives the function again" \
@@ -236,6 +237,30 @@ pt_dma quota $EDU $TESTDEV
 sysfs_write /sys/module/passthru/parameters/max_devices_per_vm 16
 sysfs_write /sys/bus/pci/drivers/passthru/unbind $TESTDEV
 sysfs_write /sys/bus/pci/devices/$TESTDEV/driver_override ""
+
+# Interrupts as eventfds: edu's INTx and MSI, switching, the request.
+# (After the DMA tests: a function firing while its MSI is being torn
+# down makes the IOMMU log blocked writes, and the kernel rate-limits
+# those logs, which the DMA tests read.)
+pt_irq info $EDU
+pt_irq edu-intx $EDU
+pt_irq edu-msi $EDU
+pt_irq switch $EDU 100 edu
+expect "irq: no passthru interrupt left in /proc/interrupts" \
+	sh -c "! grep -q passthru- /proc/interrupts"
+pt_irq request $EDU obey
+expect "request: the unbind asked the VMM" \
+	in_dmesg "passthru $EDU: asking the VMM to release the function (waiting up to 10000 ms)"
+expect "request: and logged its release" \
+	in_dmesg_re "passthru $EDU: released by the VMM after [0-9]+ ms"
+sysfs_write /sys/bus/pci/drivers_probe $EDU
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 1500
+pt_irq request $EDU ignore
+expect "request: ignored, the revocation is logged" \
+	in_dmesg "passthru $EDU: the VMM did not release the function within 1500 ms: revoking it"
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 10000
+sysfs_write /sys/bus/pci/drivers_probe $EDU
+expect "request: edu claimed again" test -c /dev/passthru/$EDU
 
 # Revocation while open: unbind, then hot-remove.
 pt_test revoke $EDU unbind

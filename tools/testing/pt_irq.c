@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_irq: a device's interrupts as eventfds, as a VMM uses them.  One line
+ * per check; exit 1 if any failed.
+ *
+ *   pt_irq info BDF         PASSTHRU_IRQ_INFO of every index; SET_IRQS
+ *                           argument rules; eventfds need an attached device
+ *   pt_irq edu-intx BDF     edu INTx: raise counts once and masks; further
+ *                           raises do not count while masked; ack + unmask
+ *                           by ioctl, and by the unmask eventfd, rearm it;
+ *                           an unmask while still asserted signals again
+ *   pt_irq edu-msi BDF      edu MSI: 200 round trips without loss; a masked
+ *                           vector's interrupt is delivered at unmask;
+ *                           loopback trigger; the /proc/interrupts name
+ *   pt_irq switch BDF N     N rounds of INTx -> MSI -> MSI-X -> none (the
+ *                           types the function has), loopback-fired; on
+ *                           edu a thread raises real interrupts meanwhile
+ *   pt_irq request BDF obey|ignore
+ *                           a thread unbinds the function while this VMM
+ *                           holds it with a request eventfd: obey closes at
+ *                           the first signal; ignore keeps it open until
+ *                           passthru revokes it (ENODEV, SIGBUS after)
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "pt_util.h"
+
+#define PG 4096UL
+#define EDU_STATUS 0x24
+#define EDU_RAISE 0x60
+#define EDU_ACK 0x64
+
+static uint8_t *bar0;
+
+static void edu_wr(unsigned int off, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(bar0 + off), v, __ATOMIC_RELAXED);
+}
+
+static int irq_info(int fd, unsigned int index, struct passthru_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->index = index;
+	return pt_ioctl(fd, PASSTHRU_IRQ_INFO, info);
+}
+
+static int set_irqs(int fd, uint32_t flags, unsigned int index,
+		    unsigned int start, unsigned int count, const int32_t *data)
+{
+	struct passthru_irq_set s = {
+		.size = sizeof(s), .flags = flags, .index = index,
+		.start = start, .count = count, .data = (uintptr_t)data,
+	};
+
+	return pt_ioctl(fd, PASSTHRU_SET_IRQS, &s);
+}
+
+static int set_fds(int fd, unsigned int index, unsigned int start,
+		   unsigned int count, const int32_t *fds)
+{
+	return set_irqs(fd, PASSTHRU_IRQ_SET_EVENTFD, index, start, count, fds);
+}
+
+/* The eventfd's count after waiting up to @ms for it (0: none came). */
+static uint64_t wait_efd(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t v = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &v, sizeof(v)) != sizeof(v))
+		v = 0;
+	return v;
+}
+
+static int new_efd(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	if (efd < 0)
+		die("eventfd");
+	return efd;
+}
+
+/* Open the node, attach it to a new VM, map the first page of BAR0. */
+static int open_attached(const char *bdf, int *vm)
+{
+	struct passthru_device_attach a = { .size = sizeof(a) };
+	uint64_t cfg = PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG);
+	uint16_t cmd;
+	int fd, err;
+
+	fd = node_open(bdf);
+	*vm = open("/dev/passthru/vm", O_RDWR);
+	if (fd < 0 || *vm < 0)
+		die("open node and VM");
+	a.vm_fd = *vm;
+	err = pt_ioctl(fd, PASSTHRU_DEVICE_ATTACH, &a);
+	if (err) {
+		errno = err;
+		die("attach");
+	}
+	bar0 = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    PASSTHRU_REGION_OFFSET(0));
+	if (bar0 == MAP_FAILED)
+		die("mmap BAR0");
+	/* An MSI is a memory write: the guest's driver turns mastering on. */
+	if (pread(fd, &cmd, 2, cfg + 4) != 2)
+		die("read command");
+	cmd |= 4;
+	if (pwrite(fd, &cmd, 2, cfg + 4) != 2)
+		die("write command");
+	return fd;
+}
+
+/* How many lines of /proc/interrupts name @what. */
+static int proc_interrupts(const char *what)
+{
+	char line[512];
+	FILE *f = fopen("/proc/interrupts", "r");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static int cmd_info(const char *bdf)
+{
+	static const char * const names[] = { "intx", "msi", "msix", "error",
+					      "request" };
+	struct passthru_irq_info info;
+	int32_t efd;
+	unsigned int i;
+	int fd, vm, err;
+
+	fd = node_open(bdf);
+	if (fd < 0)
+		die("open node");
+	for (i = 0; i < PASSTHRU_NUM_IRQS; i++) {
+		err = irq_info(fd, i, &info);
+		check(!err, "irq info: every index answers", "%s: %s", names[i],
+		      strerror(err));
+		printf("# %s %s: %u vectors, caps %#x, active %u\n", bdf,
+		       names[i], info.count, info.caps, info.active);
+	}
+	irq_info(fd, PASSTHRU_IRQ_INTX, &info);
+	check(info.count == 1 && (info.caps & PASSTHRU_IRQ_CAP_MASK),
+	      "irq info: INTx is there and maskable", "%u, %#x", info.count,
+	      info.caps);
+	err = irq_info(fd, PASSTHRU_NUM_IRQS, &info);
+	check(err == EINVAL, "irq info: an unknown index is EINVAL", "%s",
+	      strerror(err));
+
+	efd = new_efd();
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 1, &efd);
+	check(err == EPERM, "set irqs: eventfds before attach are EPERM", "%s",
+	      strerror(err));
+	close(fd);
+
+	fd = open_attached(bdf, &vm);
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_EVENTFD | PASSTHRU_IRQ_SET_MASK,
+		       PASSTHRU_IRQ_INTX, 0, 1, &efd);
+	check(err == EINVAL, "set irqs: two actions are EINVAL", "%s",
+	      strerror(err));
+	err = set_irqs(fd, 0, PASSTHRU_IRQ_INTX, 0, 1, &efd);
+	check(err == EINVAL, "set irqs: no action is EINVAL", "%s",
+	      strerror(err));
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 2, NULL);
+	check(err == EINVAL, "set irqs: a block beyond the vectors is EINVAL",
+	      "%s", strerror(err));
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 1, (int32_t[]){ 0 });
+	check(err == EINVAL, "set irqs: a descriptor that is no eventfd is EINVAL",
+	      "%s", strerror(err));
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 1, (int32_t[]){ 999 });
+	check(err == EBADF, "set irqs: a closed descriptor is EBADF", "%s",
+	      strerror(err));
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_MASK, PASSTHRU_IRQ_REQUEST, 0, 1,
+		       NULL);
+	check(err == EINVAL, "set irqs: masking a notification is EINVAL", "%s",
+	      strerror(err));
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK_EVENTFD, PASSTHRU_IRQ_MSI, 0,
+		       1, &efd);
+	check(err == EINVAL, "set irqs: an unmask eventfd on MSI is EINVAL", "%s",
+	      strerror(err));
+	err = set_fds(fd, PASSTHRU_IRQ_REQUEST, 0, 1, &efd);
+	err = err ?: set_irqs(fd, PASSTHRU_IRQ_SET_TRIGGER, PASSTHRU_IRQ_REQUEST,
+			      0, 1, NULL);
+	check(!err && wait_efd(efd, 1000) == 1,
+	      "set irqs: the request eventfd, loopback-triggered", "%s",
+	      strerror(err));
+	close(efd);
+	close(fd);
+	close(vm);
+	return failures ? 1 : 0;
+}
+
+static int cmd_edu_intx(const char *bdf)
+{
+	int32_t efd = new_efd(), ufd = new_efd();
+	uint64_t one = 1;
+	int fd, vm, err;
+
+	fd = open_attached(bdf, &vm);
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 1, &efd);
+	check(!err, "intx: eventfd set", "%s", strerror(err));
+	check(proc_interrupts("passthru-intx[0]") == 1,
+	      "intx: /proc/interrupts names the vector", "%d lines",
+	      proc_interrupts("passthru-intx[0]"));
+
+	edu_wr(EDU_RAISE, 1);
+	check(wait_efd(efd, 2000) == 1, "intx: a raise signals the eventfd once",
+	      "nothing");
+	edu_wr(EDU_ACK, 1);
+	edu_wr(EDU_RAISE, 1);
+	check(wait_efd(efd, 300) == 0,
+	      "intx: while masked, another raise does not count", "it did");
+	edu_wr(EDU_ACK, 1);
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_INTX, 0, 1, NULL);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "intx: unmask after the ack signals nothing", "%s", strerror(err));
+	edu_wr(EDU_RAISE, 1);
+	check(wait_efd(efd, 2000) == 1,
+	      "intx: after ack and unmask (ioctl) the next raise counts",
+	      "nothing");
+	edu_wr(EDU_ACK, 1);
+
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK_EVENTFD, PASSTHRU_IRQ_INTX,
+		       0, 1, &ufd);
+	check(!err, "intx: unmask eventfd set", "%s", strerror(err));
+	if (write(ufd, &one, sizeof(one)) != sizeof(one))
+		die("write unmask eventfd");
+	edu_wr(EDU_RAISE, 1);
+	check(wait_efd(efd, 2000) == 1,
+	      "intx: after ack and unmask (eventfd) the next raise counts",
+	      "nothing");
+
+	/* Not acknowledged: an unmask finds INTx still asserted. */
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_INTX, 0, 1, NULL);
+	check(!err && wait_efd(efd, 2000) == 1,
+	      "intx: an unmask while still asserted signals again", "%s",
+	      strerror(err));
+	if (write(ufd, &one, sizeof(one)) != sizeof(one))
+		die("write unmask eventfd");
+	check(wait_efd(efd, 2000) == 1,
+	      "intx: so does an unmask through the eventfd", "nothing");
+	edu_wr(EDU_ACK, 1);
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_INTX, 0, 1, NULL);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "intx: acknowledged, an unmask is quiet", "%s", strerror(err));
+
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_MASK, PASSTHRU_IRQ_INTX, 0, 1, NULL);
+	edu_wr(EDU_RAISE, 1);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "intx: masked by ioctl, a raise does not count", "%s",
+	      strerror(err));
+	edu_wr(EDU_ACK, 1);
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 0, NULL);
+	check(!err && proc_interrupts("passthru-") == 0,
+	      "intx: count 0 tears it down", "%s", strerror(err));
+	close(fd);
+	close(vm);
+	close(efd);
+	close(ufd);
+	return failures ? 1 : 0;
+}
+
+static int cmd_edu_msi(const char *bdf)
+{
+	int32_t efd = new_efd();
+	struct passthru_irq_info info;
+	unsigned int i, got = 0;
+	int fd, vm, err;
+	char name[64];
+
+	fd = open_attached(bdf, &vm);
+	err = set_fds(fd, PASSTHRU_IRQ_MSI, 0, 1, &efd);
+	check(!err, "msi: eventfd set", "%s", strerror(err));
+	irq_info(fd, PASSTHRU_IRQ_MSI, &info);
+	check(info.active == 1, "msi: info says one vector is active", "%u",
+	      info.active);
+	snprintf(name, sizeof(name), "passthru-msi[0](%s)", bdf);
+	check(proc_interrupts(name) == 1, "msi: /proc/interrupts names it",
+	      "no line with %s", name);
+	for (i = 0; i < 200 && got + 3 > i; i++) {
+		edu_wr(EDU_RAISE, 1);
+		got += wait_efd(efd, 500) == 1;
+		edu_wr(EDU_ACK, 1);
+	}
+	check(got == 200, "msi: 200 round trips without loss", "%u of 200", got);
+
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_MASK, PASSTHRU_IRQ_MSI, 0, 1, NULL);
+	edu_wr(EDU_RAISE, 1);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "msi: a masked vector does not signal", "%s", strerror(err));
+	edu_wr(EDU_ACK, 1);
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_MSI, 0, 1, NULL);
+	check(!err && wait_efd(efd, 1000) == 1,
+	      "msi: unmask delivers the pending interrupt", "%s", strerror(err));
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_MSI, 0, 1, NULL);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "msi: a second unmask delivers nothing more", "%s", strerror(err));
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_TRIGGER, PASSTHRU_IRQ_MSI, 0, 1, NULL);
+	check(!err && wait_efd(efd, 1000) == 1, "msi: loopback trigger", "%s",
+	      strerror(err));
+	err = set_fds(fd, PASSTHRU_IRQ_MSI, 0, 1, (int32_t[]){ -1 });
+	edu_wr(EDU_RAISE, 1);
+	check(!err && wait_efd(efd, 300) == 0,
+	      "msi: -1 takes the vector's eventfd away", "%s", strerror(err));
+	edu_wr(EDU_ACK, 1);
+	err = set_fds(fd, PASSTHRU_IRQ_MSI, 0, 0, NULL);
+	check(!err && proc_interrupts(name) == 0,
+	      "msi: count 0 tears MSI down", "%s", strerror(err));
+	close(fd);
+	close(vm);
+	close(efd);
+	return failures ? 1 : 0;
+}
+
+static int raising;
+
+/* edu: raise and acknowledge interrupts until told to stop. */
+static void *raiser(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&raising, __ATOMIC_RELAXED)) {
+		edu_wr(EDU_RAISE, 1);
+		usleep(200);
+		edu_wr(EDU_ACK, 1);
+	}
+	return NULL;
+}
+
+static int cmd_switch(const char *bdf, unsigned int rounds, int edu)
+{
+	static const unsigned int types[] = { PASSTHRU_IRQ_INTX, PASSTHRU_IRQ_MSI,
+					      PASSTHRU_IRQ_MSIX };
+	struct passthru_irq_info info;
+	unsigned int r, t, i, n[3], fired = 0, errs = 0;
+	int32_t fds[64];
+	pthread_t thread;
+	int fd, vm, err = 0;
+
+	fd = open_attached(bdf, &vm);
+	for (t = 0; t < 3; t++) {
+		irq_info(fd, types[t], &info);
+		n[t] = info.count < 64 ? info.count : 64;
+	}
+	for (i = 0; i < 64; i++)
+		fds[i] = new_efd();
+	if (edu) {
+		raising = 1;
+		pthread_create(&thread, NULL, raiser, NULL);
+	}
+	for (r = 0; r < rounds; r++) {
+		for (t = 0; t < 3; t++) {
+			if (!n[t])
+				continue;
+			err = set_fds(fd, types[t], 0, n[t], fds);
+			err = err ?: set_irqs(fd, PASSTHRU_IRQ_SET_TRIGGER,
+					      types[t], 0, n[t], NULL);
+			if (err)
+				errs++;
+			else
+				fired += wait_efd(fds[n[t] - 1], 1000) > 0;
+			if (types[t] == PASSTHRU_IRQ_INTX)
+				set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, types[t],
+					 0, 1, NULL);
+		}
+		err = set_fds(fd, PASSTHRU_IRQ_MSIX, 0, 0, NULL);
+		err = err ?: set_fds(fd, PASSTHRU_IRQ_MSI, 0, 0, NULL);
+		err = err ?: set_fds(fd, PASSTHRU_IRQ_INTX, 0, 0, NULL);
+		if (err || proc_interrupts("passthru-"))
+			errs++;
+	}
+	if (edu) {
+		__atomic_store_n(&raising, 0, __ATOMIC_RELAXED);
+		pthread_join(thread, NULL);
+	}
+	printf("# %s: INTx %u, MSI %u, MSI-X %u vectors\n", bdf, n[0], n[1],
+	       n[2]);
+	check(!errs, "switch: every switch and teardown worked", "%u failed, %s",
+	      errs, strerror(err));
+	check(fired == rounds * (!!n[0] + !!n[1] + !!n[2]),
+	      "switch: each type's loopback reached its eventfd", "%u", fired);
+	close(fd);
+	close(vm);
+	for (i = 0; i < 64; i++)
+		close(fds[i]);
+	check(proc_interrupts("passthru-") == 0,
+	      "switch: no interrupt left in /proc/interrupts", "%d",
+	      proc_interrupts("passthru-"));
+	return failures ? 1 : 0;
+}
+
+static const char *unbind_bdf;
+static double unbind_ms;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void *unbinder(void *arg)
+{
+	double t0 = now_ms();
+
+	(void)arg;
+	write_file("/sys/bus/pci/drivers/passthru/unbind", unbind_bdf);
+	unbind_ms = now_ms() - t0;
+	return NULL;
+}
+
+static int cmd_request(const char *bdf, int obey)
+{
+	int32_t req = new_efd(), msi = new_efd();
+	struct passthru_irq_info info;
+	pthread_t thread;
+	uint64_t n;
+	int fd, vm, err;
+
+	fd = open_attached(bdf, &vm);
+	err = set_fds(fd, PASSTHRU_IRQ_REQUEST, 0, 1, &req);
+	err = err ?: set_fds(fd, PASSTHRU_IRQ_MSI, 0, 1, &msi);
+	check(!err, "request: request and MSI eventfds set", "%s",
+	      strerror(err));
+	unbind_bdf = bdf;
+	pthread_create(&thread, NULL, unbinder, NULL);
+	n = wait_efd(req, 5000);
+	check(n >= 1, "request: an unbind signals the request eventfd", "nothing");
+	if (obey) {
+		/* A mapping holds the file open: unmap, then close. */
+		munmap(bar0, PG);
+		close(fd);
+		pthread_join(thread, NULL);
+		check(unbind_ms < 3000,
+		      "request: closing at once lets the unbind finish at once",
+		      "%.0f ms", unbind_ms);
+	} else {
+		pthread_join(thread, NULL);
+		n += wait_efd(req, 0);
+		check(n >= 2, "request: it is signalled again while ignored",
+		      "%llu", (unsigned long long)n);
+		err = irq_info(fd, PASSTHRU_IRQ_MSI, &info);
+		check(err == ENODEV, "request: ignored, the device is revoked (ENODEV)",
+		      "%s", strerror(err));
+		check(pt_self_sigbus(bar0),
+		      "request: ignored, the mapped BAR gets SIGBUS", "no SIGBUS");
+		check(proc_interrupts("passthru-") == 0,
+		      "request: ignored, its interrupts are gone", "%d",
+		      proc_interrupts("passthru-"));
+		close(fd);
+	}
+	close(vm);
+	close(req);
+	close(msi);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "info"))
+		return cmd_info(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "edu-intx"))
+		return cmd_edu_intx(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "edu-msi"))
+		return cmd_edu_msi(argv[2]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "switch"))
+		return cmd_switch(argv[2], atoi(argv[3]),
+				  argc == 5 && !strcmp(argv[4], "edu"));
+	if (argc == 4 && !strcmp(argv[1], "request"))
+		return cmd_request(argv[2], !strcmp(argv[3], "obey"));
+	fprintf(stderr, "usage: see the top of pt_irq.c\n");
+	return 2;
+}
