@@ -105,6 +105,19 @@ static void command_intx_disable_virtual(struct kunit *test)
 			(u32)PCI_COMMAND_INTX_DISABLE);
 }
 
+static void command_intx_disable_starts_clear(struct kunit *test)
+{
+	u8 real[256];
+	struct passthru_cfg *cfg;
+	static const u64 sizes[7];
+
+	/* The host holds INTx off; the VMM sees a function out of reset. */
+	cfg = fake(test, real);
+	put_unaligned_le16(0x0407, real + PCI_COMMAND);
+	passthru_cfg_build(cfg, real, sizes);
+	KUNIT_EXPECT_EQ(test, rd(cfg, real, PCI_COMMAND, 2), 0x0007U);
+}
+
 static void status_read_only(struct kunit *test)
 {
 	u8 real[256];
@@ -257,6 +270,7 @@ static struct kunit_case passthru_config_cases[] = {
 	KUNIT_CASE(ids_read_only),
 	KUNIT_CASE(command_enables_reach_device),
 	KUNIT_CASE(command_intx_disable_virtual),
+	KUNIT_CASE(command_intx_disable_starts_clear),
 	KUNIT_CASE(status_read_only),
 	KUNIT_CASE_PARAM(bar_sizing_virtual, bar_gen_params),
 	KUNIT_CASE(bar_reads_host_address_first),

@@ -254,6 +254,7 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	if (!ret) {
 		pt->enabled = true;
 		pt->dirty = true;
+		passthru_irq_quiet(pt);
 	}
 	mutex_unlock(&pt->lock);
 	if (ret)

@@ -58,7 +58,12 @@ static void cfg_header(struct passthru_cfg *cfg, const u64 *bar_size)
 {
 	unsigned int i;
 
-	/* Bus, memory and I/O enables reach the device; INTx-disable is virtual. */
+	/*
+	 * Bus, memory and I/O enables reach the device; INTx-disable is
+	 * virtual and starts clear, as on a function out of reset (the host
+	 * keeps the real one set while the VMM does not use INTx).
+	 */
+	cfg->vconfig[PCI_COMMAND + 1] &= ~(PCI_COMMAND_INTX_DISABLE >> 8);
 	cfg_rule(cfg, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE,
 		 PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 		 PCI_COMMAND_PARITY | PCI_COMMAND_SERR |

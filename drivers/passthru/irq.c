@@ -300,6 +300,8 @@ static void passthru_irqs_disable(struct passthru_device *pt)
 	irqs->vec = NULL;
 	irqs->nvec = 0;
 	irqs->type = -1;
+	/* Disabling MSI re-enabled INTx at the function. */
+	passthru_irq_quiet(pt);
 }
 
 /*
@@ -495,6 +497,24 @@ static int passthru_notify_set(struct passthru_device *pt,
 	*slot = ctx ? ctx[0] : NULL;
 	kfree(ctx);
 	return 0;
+}
+
+/**
+ * passthru_irq_quiet() - keep INTx off while the VMM does not use it
+ * @pt: the device
+ *
+ * A function left free to assert INTx while nobody handles it would make
+ * the kernel disable the line, and with it the interrupts of any host
+ * device sharing it.  Functions without the INTx-disable bit cannot be
+ * kept quiet this way.
+ *
+ * Context: process context; @pt->lock held, INTx not in use.
+ */
+void passthru_irq_quiet(struct passthru_device *pt)
+{
+	lockdep_assert_held(&pt->lock);
+	if (pci_intx_mask_supported(pt->pdev))
+		pci_intx(pt->pdev, 0);
 }
 
 /**

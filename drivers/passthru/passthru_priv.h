@@ -372,6 +372,7 @@ void passthru_region_release(struct passthru_device *pt);
 
 /* irq.c */
 void passthru_irq_init(struct passthru_device *pt);
+void passthru_irq_quiet(struct passthru_device *pt);
 int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info);
 int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set);
 void passthru_irq_release(struct passthru_device *pt);

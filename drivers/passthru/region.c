@@ -611,6 +611,8 @@ int passthru_region_reset(struct passthru_device *pt)
 	up_write(&pt->memory_lock);
 	if (!ret)
 		pt->dirty = false;
+	if (pt->irqs.type < 0)
+		passthru_irq_quiet(pt);
 	passthru_config_reset(pt);
 	return ret == -ENOTTY ? -EOPNOTSUPP : ret;
 }

@@ -15,6 +15,10 @@
  *   pt_irq switch BDF N     N rounds of INTx -> MSI -> MSI-X -> none (the
  *                           types the function has), loopback-fired; on
  *                           edu a thread raises real interrupts meanwhile
+ *   pt_irq nvme-msix BDF    nvme MSI-X: an admin command's completion
+ *                           (Identify, queues in mapped memory) signals
+ *                           vector 0; masked, a completion signals nothing
+ *                           until the unmask delivers it
  *   pt_irq request BDF obey|ignore
  *                           a thread unbinds the function while this VMM
  *                           holds it with a request eventfd: obey closes at
@@ -28,6 +32,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "pt_nvme.h"
 #include "pt_util.h"
 
 #define PG 4096UL
@@ -325,6 +330,66 @@ static int cmd_edu_msi(const char *bdf)
 	return failures ? 1 : 0;
 }
 
+static int cmd_nvme_msix(const char *bdf)
+{
+	struct passthru_irq_info info;
+	struct nvme_cqe cqe;
+	struct pt_nvme n;
+	int32_t efd[4];
+	unsigned int i;
+	uint16_t cid;
+	int err;
+
+	for (i = 0; i < 4; i++)
+		efd[i] = new_efd();
+	err = nvme_open(&n, bdf, 0x100000);
+	if (err) {
+		errno = err;
+		die("nvme: open, attach, map");
+	}
+	err = irq_info(n.dev, PASSTHRU_IRQ_MSIX, &info);
+	check(!err && info.count >= 4, "nvme: MSI-X has vectors", "%s, %u",
+	      strerror(err), info.count);
+	err = set_fds(n.dev, PASSTHRU_IRQ_MSIX, 0, 4, efd);
+	check(!err, "nvme: eventfds on 4 MSI-X vectors", "%s", strerror(err));
+	err = nvme_enable(&n);
+	check(!err, "nvme: controller enabled with admin queues in VM memory",
+	      "%s, CSTS %#x", strerror(err), nvme_rd32(&n, NVME_CSTS));
+	if (err)
+		return 1;
+
+	cid = nvme_identify(&n, 1);
+	check(wait_efd(efd[0], 2000) == 1,
+	      "nvme: the admin completion signals vector 0", "nothing");
+	err = !nvme_reap(&n, &cqe) || cqe.cid != cid || cqe.status >> 1;
+	check(!err && !memcmp(n.mem + 2 * 4096, "\x36\x1b", 2),
+	      "nvme: Identify Controller completed and names the vendor",
+	      "cid %u/%u, status %#x, VID %02x%02x", cqe.cid, cid, cqe.status,
+	      n.mem[2 * 4096 + 1], n.mem[2 * 4096]);
+	check(wait_efd(efd[1], 0) == 0, "nvme: vector 1 stayed quiet", "it fired");
+
+	err = set_irqs(n.dev, PASSTHRU_IRQ_SET_MASK, PASSTHRU_IRQ_MSIX, 0, 1,
+		       NULL);
+	cid = nvme_identify(&n, 1);
+	usleep(300000);
+	check(!err && wait_efd(efd[0], 0) == 0 && nvme_reap(&n, &cqe) &&
+	      cqe.cid == cid,
+	      "nvme: masked, the completion arrives but vector 0 is silent",
+	      "%s", strerror(err));
+	err = set_irqs(n.dev, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_MSIX, 0, 1,
+		       NULL);
+	check(!err && wait_efd(efd[0], 1000) == 1,
+	      "nvme: unmask delivers the pending interrupt", "%s",
+	      strerror(err));
+	nvme_close(&n);
+	for (i = 0; i < 4; i++)
+		close(efd[i]);
+	check(proc_interrupts("passthru-") == 0,
+	      "nvme: closing tears the vectors down", "%d",
+	      proc_interrupts("passthru-"));
+	return failures ? 1 : 0;
+}
+
 static int raising;
 
 /* edu: raise and acknowledge interrupts until told to stop. */
@@ -476,6 +541,8 @@ int main(int argc, char **argv)
 		return cmd_edu_intx(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "edu-msi"))
 		return cmd_edu_msi(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "nvme-msix"))
+		return cmd_nvme_msix(argv[2]);
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "switch"))
 		return cmd_switch(argv[2], atoi(argv[3]),
 				  argc == 5 && !strcmp(argv[4], "edu"));

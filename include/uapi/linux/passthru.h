@@ -489,10 +489,11 @@ enum passthru_irq_set_flags {
  * Return: 0; ``EINVAL`` for no or several actions, an unknown @index, a
  * block beyond the index's vectors, an action the index does not have
  * (masking the notifications, an unmask eventfd on MSI), or a descriptor
- * that is not an eventfd; ``EBADF`` for a closed descriptor; ``EPERM`` when the device is not attached to a
- * VM; ``ENOSPC`` when the host has not enough interrupt vectors; ``EBUSY``
- * when INTx cannot be masked at the device and its line is shared; or an
- * errno of the "General ioctl format".
+ * that is not an eventfd; ``EBADF`` for a closed descriptor; ``EPERM``
+ * when the device is not attached to a VM; ``ENOSPC`` when the host has
+ * not enough interrupt vectors; ``EBUSY`` when INTx cannot be masked at
+ * the device and its line is shared; or an errno of the "General ioctl
+ * format".
  */
 struct passthru_irq_set {
 	__u32 size;

@@ -114,6 +114,7 @@ pt_region msix $NVME
 pt_reset reset $NVME flr 0x14 0x00460000
 pt_reset hammer $NVME
 pt_reset release $NVME
+pt_irq nvme-msix $NVME
 sysfs_write /sys/bus/pci/drivers/passthru/unbind $NVME
 sysfs_write /sys/bus/pci/devices/$NVME/driver_override ""
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/drivers/$nvme_driver/bind $NVME
