@@ -114,7 +114,9 @@ noiommu | nointremap | kunit | bench) ;;
 		-device edu,bus=br0,addr=01.0
 		-device e1000,bus=br0,addr=02.0
 		-device pcie-root-port,id=rp1,chassis=1,addr=08.0
-		-device e1000,bus=rp1,addr=00.0) ;;
+		-device e1000,bus=rp1,addr=00.0
+		-device pcie-root-port,id=rp2,chassis=2,addr=0a.0
+		-device edu,bus=rp2,addr=00.0,id=hp0) ;;
 esac
 
 case $variant in
@@ -136,10 +138,23 @@ log "booting $variant guest; logs in $dir"
 timeout_s=300
 [ $flavour = debug ] && timeout_s=900
 [ $mode = bench ] && timeout_s=1800
+# The guest asks for QEMU monitor commands (hot-unplug, plugging back)
+# with "PT-QMP" lines in its results; scripts/qmp.py runs them.
+qmp_pid=
+if [ $mode = check ]; then
+	qemu+=(-qmp unix:"$dir/qmp.sock",server=on,wait=off)
+	python3 "$TOP/scripts/qmp.py" "$dir/qmp.sock" "$dir/results.log" \
+		>"$dir/qmp.log" 2>&1 &
+	qmp_pid=$!
+fi
 start=$(date +%s)
 timeout $timeout_s "${qemu[@]}" -append "$append" \
 	-serial file:"$dir/console.log" -serial file:"$dir/results.log" \
 	>"$dir/qemu.log" 2>&1 || log "qemu exited with $? (see $dir/qemu.log)"
+if [ -n "$qmp_pid" ]; then
+	kill $qmp_pid 2>/dev/null || true
+	wait $qmp_pid 2>/dev/null || true
+fi
 log "$variant guest ran for $(($(date +%s) - start)) s"
 
 if [ $mode = bench ]; then

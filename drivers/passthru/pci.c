@@ -122,7 +122,7 @@ static pci_ers_result_t passthru_error_detected(struct pci_dev *pdev,
 	mutex_lock(&pt->lock);
 	told = !pt->removed && passthru_irq_notify(pt, PASSTHRU_IRQ_ERROR);
 	mutex_unlock(&pt->lock);
-	pci_info(pdev, "PCI error reported (channel state %d)%s\n", state,
+	pci_info(pdev, "PCI error reported (channel state %d)%s\n", (__force int)state,
 		 told ? ", VMM notified" : "; no VMM error eventfd");
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }

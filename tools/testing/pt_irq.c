@@ -19,6 +19,11 @@
  *                           (Identify, queues in mapped memory) signals
  *                           vector 0; masked, a completion signals nothing
  *                           until the unmask delivers it
+ *   pt_irq hotunplug BDF ID obey|ignore
+ *                           the same, but the host (QEMU, asked through the
+ *                           results log: "PT-QMP ...", scripts/qmp.py)
+ *                           unplugs the function with QEMU id ID while this
+ *                           VMM holds it with MSI armed
  *   pt_irq request BDF obey|ignore
  *                           a thread unbinds the function while this VMM
  *                           holds it with a request eventfd: obey closes at
@@ -202,6 +207,15 @@ static int cmd_info(const char *bdf)
 	check(!err && wait_efd(efd, 1000) == 1,
 	      "set irqs: the request eventfd, loopback-triggered", "%s",
 	      strerror(err));
+	irq_info(fd, PASSTHRU_IRQ_ERROR, &info);
+	if (info.count) {
+		err = set_fds(fd, PASSTHRU_IRQ_ERROR, 0, 1, &efd);
+		err = err ?: set_irqs(fd, PASSTHRU_IRQ_SET_TRIGGER,
+				      PASSTHRU_IRQ_ERROR, 0, 1, NULL);
+		check(!err && wait_efd(efd, 1000) == 1,
+		      "set irqs: the error eventfd, loopback-triggered", "%s",
+		      strerror(err));
+	}
 	close(efd);
 	close(fd);
 	close(vm);
@@ -533,8 +547,77 @@ static int cmd_request(const char *bdf, int obey)
 	return failures ? 1 : 0;
 }
 
+/* Ask the host to run a QEMU monitor command (scripts/qmp.py). */
+static void qmp(const char *execute, const char *arguments)
+{
+	printf("PT-QMP {\"execute\": \"%s\", \"arguments\": %s}\n", execute,
+	       arguments);
+	fflush(stdout);
+}
+
+/* Wait up to @ms for @bdf to leave sysfs. */
+static int gone(const char *bdf, int ms)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	for (; ms > 0; ms -= 100) {
+		if (access(path, F_OK))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int cmd_hotunplug(const char *bdf, const char *id, int obey)
+{
+	int32_t req = new_efd(), msi = new_efd();
+	struct passthru_irq_info info;
+	char cmd[256];
+	uint64_t n;
+	int fd, vm, err;
+
+	fd = open_attached(bdf, &vm);
+	err = set_fds(fd, PASSTHRU_IRQ_REQUEST, 0, 1, &req);
+	err = err ?: set_fds(fd, PASSTHRU_IRQ_MSI, 0, 1, &msi);
+	check(!err, "hotunplug: request and MSI eventfds set", "%s",
+	      strerror(err));
+	snprintf(cmd, sizeof(cmd), "{\"id\": \"%s\"}", id);
+	qmp("device_del", cmd);
+	/* pciehp waits 5 s after the attention button before it acts. */
+	n = wait_efd(req, 20000);
+	check(n >= 1, "hotunplug: the unplug signals the request eventfd",
+	      "nothing in 20 s");
+	if (obey) {
+		munmap(bar0, PG);
+		close(fd);
+		check(gone(bdf, 10000),
+		      "hotunplug: the VMM closes and the function goes away",
+		      "still there");
+	} else {
+		check(gone(bdf, 20000),
+		      "hotunplug: ignored, the function goes away after the wait",
+		      "still there");
+		err = irq_info(fd, PASSTHRU_IRQ_MSI, &info);
+		check(err == ENODEV, "hotunplug: then the VMM's calls are ENODEV",
+		      "%s", strerror(err));
+		check(pt_self_sigbus(bar0),
+		      "hotunplug: and its mapping gets SIGBUS", "no SIGBUS");
+		check(proc_interrupts("passthru-") == 0,
+		      "hotunplug: and its interrupts are gone", "%d",
+		      proc_interrupts("passthru-"));
+		close(fd);
+	}
+	close(vm);
+	close(req);
+	close(msi);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "hotunplug"))
+		return cmd_hotunplug(argv[2], argv[3], !strcmp(argv[4], "obey"));
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return cmd_info(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "edu-intx"))

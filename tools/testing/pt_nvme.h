@@ -71,7 +71,7 @@ static inline void nvme_wr64(struct pt_nvme *n, unsigned int off, uint64_t v)
 	nvme_wr32(n, off + 4, v >> 32);
 }
 
-/* Wait up to @ms for CSTS.RDY to be @rdy. */
+/* Wait up to @ms for CSTS.RDY to be @rdy: 0, or an errno. */
 static inline int nvme_wait_ready(struct pt_nvme *n, int rdy, int ms)
 {
 	struct timespec ts = { 0, 1000000 };
@@ -81,7 +81,8 @@ static inline int nvme_wait_ready(struct pt_nvme *n, int rdy, int ms)
 			return 0;
 		nanosleep(&ts, NULL);
 	}
-	return ETIMEDOUT;
+	errno = ETIMEDOUT;
+	return errno;
 }
 
 /*

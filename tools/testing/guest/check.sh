@@ -42,7 +42,6 @@ fi
 # bridge's IOMMU group; e1000 has its host driver.
 [ -f /lib/modules/e1000.ko ] && insmod /lib/modules/e1000.ko
 [ -f /lib/modules/e1000e.ko ] && insmod /lib/modules/e1000e.ko
-EDU2=$(find_pci 1234 11e8 | grep -v "^$EDU\$")
 expect "testbed: e1000 behind the bridge is driven by e1000" \
 	test "$(driver_of "$E1000")" = e1000
 expect "testbed: bridge, edu and e1000 share one IOMMU group" \
@@ -115,6 +114,7 @@ pt_reset reset $NVME flr 0x14 0x00460000
 pt_reset hammer $NVME
 pt_reset release $NVME
 pt_irq nvme-msix $NVME
+pt_irq info $NVME
 sysfs_write /sys/bus/pci/drivers/passthru/unbind $NVME
 sysfs_write /sys/bus/pci/devices/$NVME/driver_override ""
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/drivers/$nvme_driver/bind $NVME
@@ -262,6 +262,27 @@ expect "request: ignored, the revocation is logged" \
 sysfs_write /sys/module/passthru/parameters/release_timeout_ms 10000
 sysfs_write /sys/bus/pci/drivers_probe $EDU
 expect "request: edu claimed again" test -c /dev/passthru/$EDU
+
+# Hot-unplug from QEMU while a VMM holds the function with MSI armed: a
+# VMM that obeys the request, then (the function plugged back) one that
+# ignores it.  pciehp waits 5 s after QEMU's attention button.
+expect "hotplug: edu in the hotpluggable slot is claimed" test -c /dev/passthru/$HP_EDU
+pt_irq hotunplug $HP_EDU hp0 obey
+expect "hotplug: the unplug asked the VMM, which let go" \
+	in_dmesg_re "passthru $HP_EDU: released by the VMM after [0-9]+ ms"
+qmp '{"execute": "device_add", "arguments": {"driver": "edu", "bus": "rp2", "id": "hp0"}}'
+for i in $(seq 1 40); do [ -c /dev/passthru/$HP_EDU ] && break; sleep 0.5; done
+expect "hotplug: plugged back, edu is claimed again" test -c /dev/passthru/$HP_EDU
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 1500
+pt_irq hotunplug $HP_EDU hp0 ignore
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 10000
+expect "hotplug: ignored, the revocation is logged" \
+	in_dmesg "passthru $HP_EDU: the VMM did not release the function within 1500 ms: revoking it"
+
+# AER: QEMU 7.2's pcie_aer_inject_error reaches no handler in this guest
+# (nothing in the kernel log, with the host driver bound, with and without
+# an IOMMU), so only the error eventfd's loopback is tested (pt_irq info).
+skip "aer: an error injected by QEMU signals the error eventfd: QEMU 7.2 delivers no AER message to this guest"
 
 # Revocation while open: unbind, then hot-remove.
 pt_test revoke $EDU unbind

@@ -49,6 +49,11 @@ TESTDEV=0000:00:04.0
 NVME=0000:00:05.0
 E1000E=0000:00:06.0
 BRIDGE=0000:00:07.0
+EDU2=0000:01:01.0     # conventional PCI, behind the bridge
 E1000=0000:01:02.0    # conventional PCI, behind the bridge
 E1000_RP=0000:02:00.0 # alone behind its own PCIe root port
 IVSHMEM=0000:00:09.0  # bench only: ivshmem-plain, BAR2 256 MiB of RAM
+HP_EDU=0000:03:00.0   # edu in a hotpluggable root port, QEMU id hp0
+
+# qmp JSON: have the host run a QEMU monitor command (scripts/qmp.py).
+qmp() { echo "PT-QMP $1"; }

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The host's hand in a guest test: QEMU monitor commands the guest asks for.
+
+    scripts/qmp.py SOCKET RESULTS
+
+Connects to QEMU's QMP socket SOCKET and follows the guest's results log
+RESULTS.  A line "PT-QMP {json}" there is a QMP command the guest wants
+run (device_del, device_add, human-monitor-command for
+pcie_aer_inject_error...): it is sent, and the reply is printed.  Stops at
+the guest's end marker (PT-DONE) or when QEMU goes away.
+"""
+import json
+import os
+import socket
+import sys
+import time
+
+
+def connect(path, timeout):
+    deadline = time.time() + timeout
+    while True:
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            return s
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+class Monitor:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def message(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError("QEMU closed the monitor")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, cmd):
+        self.sock.sendall(json.dumps(cmd).encode() + b"\n")
+        while True:
+            msg = self.message()
+            if "event" in msg:
+                print("event:", json.dumps(msg), flush=True)
+                continue
+            return msg
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sock_path, results = sys.argv[1:]
+    mon = Monitor(connect(sock_path, 60))
+    print("greeting:", json.dumps(mon.message()), flush=True)
+    print("capabilities:", json.dumps(mon.command({"execute": "qmp_capabilities"})),
+          flush=True)
+    while not os.path.exists(results):
+        time.sleep(0.1)
+    with open(results, "rb") as log:
+        pending = b""
+        while True:
+            chunk = log.readline()
+            if not chunk:
+                time.sleep(0.1)
+                continue
+            pending += chunk
+            if not pending.endswith(b"\n"):
+                continue
+            line = pending.decode(errors="replace").strip()
+            pending = b""
+            if line == "PT-DONE":
+                return
+            if not line.startswith("PT-QMP "):
+                continue
+            cmd = json.loads(line[len("PT-QMP "):])
+            print("command:", json.dumps(cmd), flush=True)
+            try:
+                print("reply:", json.dumps(mon.command(cmd)), flush=True)
+            except (EOFError, OSError) as err:
+                print("monitor gone:", err, flush=True)
+                return
+
+
+if __name__ == "__main__":
+    main()
