@@ -138,7 +138,7 @@ log "booting $variant guest; logs in $dir"
 timeout_s=300
 [ $flavour = debug ] && timeout_s=900
 [ $mode = bench ] && timeout_s=1800
-# The guest asks for QEMU monitor commands (hot-unplug, plugging back)
+# The guest asks for QEMU monitor commands (hot-unplug, plugging back).
 # with "PT-QMP" lines in its results; scripts/qmp.py runs them.
 qmp_pid=
 if [ $mode = check ]; then
