@@ -7,8 +7,15 @@
 #                      kernel), static checks; installs its own dependencies
 #   make demo          boot a VT-d guest and show passthru claiming a device
 #   make bench         passthru against vfio-pci, in one guest boot
+#   make lib           libpassthru.a, libpassthru.so and libpassthru.pc in
+#                      out/lib (PREFIX, default /usr/local, for the .pc)
+#   make lib-install   install them, the header and the uAPI header
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+LIB_VERSION := 0.1
+LIBDIR := out/lib
+LIB_CFLAGS := -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude/uapi -Itools/lib
 
 all: modules
 
@@ -31,4 +38,28 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: all modules install clean check demo bench
+lib: $(LIBDIR)/libpassthru.a $(LIBDIR)/libpassthru.so $(LIBDIR)/libpassthru.pc
+
+$(LIBDIR)/libpassthru.o: tools/lib/libpassthru.c tools/lib/libpassthru.h include/uapi/linux/passthru.h
+	mkdir -p $(LIBDIR)
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+$(LIBDIR)/libpassthru.a: $(LIBDIR)/libpassthru.o
+	$(AR) rcs $@ $^
+
+$(LIBDIR)/libpassthru.so: $(LIBDIR)/libpassthru.o
+	$(CC) -shared -Wl,-soname,libpassthru.so.0 -o $@ $^
+
+$(LIBDIR)/libpassthru.pc: tools/lib/libpassthru.pc.in
+	mkdir -p $(LIBDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< >$@
+
+lib-install: lib
+	install -D -m 644 $(LIBDIR)/libpassthru.a $(DESTDIR)$(PREFIX)/lib/libpassthru.a
+	install -D -m 755 $(LIBDIR)/libpassthru.so $(DESTDIR)$(PREFIX)/lib/libpassthru.so.0
+	ln -sf libpassthru.so.0 $(DESTDIR)$(PREFIX)/lib/libpassthru.so
+	install -D -m 644 $(LIBDIR)/libpassthru.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libpassthru.pc
+	install -D -m 644 tools/lib/libpassthru.h $(DESTDIR)$(PREFIX)/include/libpassthru.h
+	install -D -m 644 include/uapi/linux/passthru.h $(DESTDIR)$(PREFIX)/include/linux/passthru.h
+
+.PHONY: all modules install clean check demo bench lib lib-install

@@ -57,18 +57,23 @@ cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$TOP/kunit" "$build/"
 make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 	{ cat "$OUT/build-$flavour.log" >&2; die "module build failed for $flavour"; }
 
-# Static test programs.
+# Static test programs, and the NVMe example on libpassthru.
 mkdir -p "$OUT/bin"
 for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
+done
+for prog in tools/examples/nvme-read tools/testing/pt_lib; do
+	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
+		-I"$TOP/tools/lib" -o "$OUT/bin/${prog##*/}" "$TOP/$prog.c" \
+		"$TOP/tools/lib/libpassthru.c"
 done
 
 # The initramfs: busybox, /init, the test scripts, programs and modules.
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench nvme-read pt_lib; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"
@@ -80,8 +85,12 @@ initrd=$OUT/initramfs-$flavour.cpio
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"
 
 # The machine.
+# The NVMe disk: 16 MiB of the pattern nvme-read checks.
 nvme_img=$OUT/nvme.img
-[ -f "$nvme_img" ] || truncate -s 16M "$nvme_img"
+if ! head -c 24 "$nvme_img" 2>/dev/null | grep -q '^lba 00000000 byte 000 ok'; then
+	"$OUT/bin/nvme-read" --make-image "$nvme_img" 16 ||
+		die "cannot write $nvme_img"
+fi
 qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
 	-kernel "$kernel" -initrd "$initrd")
 append="console=ttyS0 panic=-1 pt.variant=$variant"
@@ -129,7 +138,9 @@ append+=" pt.mode=$mode ${PT_BENCH_APPEND:-}"
 
 if [ $mode = demo ]; then
 	append+=" quiet"
-	exec timeout 300 "${qemu[@]}" -append "$append" -serial stdio
+	# QEMU's own warnings (the IOMMU blocking DMA on purpose) go to a file.
+	exec timeout 300 "${qemu[@]}" -append "$append" -serial stdio \
+		2>"$OUT/demo-qemu.log"
 fi
 
 dir=$OUT/$variant

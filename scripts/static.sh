@@ -45,14 +45,14 @@ checkpatch_ignore() {
 }
 
 kernel_files=$(cd "$TOP" && ls drivers/passthru/*.[ch] include/uapi/linux/*.h kunit/*.c)
-for f in $kernel_files tools/testing/*.[ch]; do
+for f in $kernel_files tools/testing/*.[ch] tools/lib/*.[ch] tools/examples/*.c; do
 	(cd "$TOP" && "$src/scripts/checkpatch.pl" --strict --no-tree \
 		--show-types $(checkpatch_ignore "$f") -q -f "$f") \
 		>"$dir/checkpatch.log" 2>&1 || true
 	result "checkpatch $f" "$dir/checkpatch.log"
 done
 
-for f in $kernel_files; do
+for f in $kernel_files tools/lib/libpassthru.h; do
 	(cd "$TOP" && "$src/scripts/kernel-doc" -v -none "$f") \
 		2>&1 | grep -Ev '^[^ ]+: info: ' >"$dir/kernel-doc.log" || true
 	result "kernel-doc $f" "$dir/kernel-doc.log"

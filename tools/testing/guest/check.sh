@@ -115,6 +115,14 @@ pt_reset hammer $NVME
 pt_reset release $NVME
 pt_irq nvme-msix $NVME
 pt_irq info $NVME
+# The NVMe example on libpassthru reads the disk and checks every byte.
+expect "nvme-read: 2048 blocks by polling match the image" \
+	nvme-read $NVME --quiet --blocks 2048
+expect "nvme-read: 2048 blocks by MSI-X match the image" \
+	nvme-read $NVME --quiet --irq --first 30000 --blocks 2048
+expect "nvme-read: a read past the end of the namespace is refused" \
+	sh -c "! nvme-read $NVME --quiet --first 99999999"
+expect "nvme-read: no interrupt left" sh -c "! grep -q passthru- /proc/interrupts"
 sysfs_write /sys/bus/pci/drivers/passthru/unbind $NVME
 sysfs_write /sys/bus/pci/devices/$NVME/driver_override ""
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/drivers/$nvme_driver/bind $NVME
@@ -172,6 +180,9 @@ expect "handback: e1000e's interface has the same MAC address" \
 expect "handback: e1000e's interface comes up" netif_up $E1000E
 expect "handback: e1000e's probe logged no error" \
 	sh -c "! dmesg | grep -i 'e1000e.*\(error\|fail\|invalid\)'"
+
+# libpassthru's own tests.
+pt_lib $EDU
 
 # The first ioctl's argument rules and exclusive open.
 pt_test uapi $EDU
