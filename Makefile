@@ -10,6 +10,8 @@
 #   make lib           libpassthru.a, libpassthru.so and libpassthru.pc in
 #                      out/lib (PREFIX, default /usr/local, for the .pc)
 #   make lib-install   install them, the header and the uAPI header
+#   make tools         the passthru command, out/bin/passthru
+#   make tools-install install it and its man page
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -54,6 +56,16 @@ $(LIBDIR)/libpassthru.pc: tools/lib/libpassthru.pc.in
 	mkdir -p $(LIBDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< >$@
 
+tools: out/bin/passthru
+
+out/bin/passthru: tools/passthru/passthru.c include/uapi/linux/passthru.h
+	mkdir -p out/bin
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
+
+tools-install: tools
+	install -D -m 755 out/bin/passthru $(DESTDIR)$(PREFIX)/sbin/passthru
+	install -D -m 644 tools/passthru/passthru.8 $(DESTDIR)$(PREFIX)/share/man/man8/passthru.8
+
 lib-install: lib
 	install -D -m 644 $(LIBDIR)/libpassthru.a $(DESTDIR)$(PREFIX)/lib/libpassthru.a
 	install -D -m 755 $(LIBDIR)/libpassthru.so $(DESTDIR)$(PREFIX)/lib/libpassthru.so.0
@@ -62,4 +74,4 @@ lib-install: lib
 	install -D -m 644 tools/lib/libpassthru.h $(DESTDIR)$(PREFIX)/include/libpassthru.h
 	install -D -m 644 include/uapi/linux/passthru.h $(DESTDIR)$(PREFIX)/include/linux/passthru.h
 
-.PHONY: all modules install clean check demo bench lib lib-install
+.PHONY: all modules install clean check demo bench lib lib-install tools tools-install

@@ -63,6 +63,8 @@ for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
+gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
+	-o "$OUT/bin/passthru" "$TOP/tools/passthru/passthru.c"
 for prog in tools/examples/nvme-read tools/testing/pt_lib; do
 	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
 		-I"$TOP/tools/lib" -o "$OUT/bin/${prog##*/}" "$TOP/$prog.c" \
@@ -73,7 +75,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench nvme-read pt_lib; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench nvme-read pt_lib passthru; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"

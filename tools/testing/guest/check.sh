@@ -19,6 +19,8 @@ if [ "$variant" = noiommu ]; then
 	expect "noiommu: the refusal to create a VM says why" \
 		in_dmesg "passthru: cannot create a VM: no IOMMU for PCI devices"
 	expect "noiommu: function left unbound" test -z "$(driver_of $EDU)"
+	expect "doctor: without an IOMMU, says so and exits 1" \
+		sh -c "passthru doctor >/tmp/doc; [ \$? = 1 ] && grep -q 'FAIL  IOMMU .*no IOMMU is active' /tmp/doc"
 	expect "noiommu: rmmod" rmmod passthru
 	exit 0
 fi
@@ -34,6 +36,8 @@ if [ "$variant" = nointremap ]; then
 	expect "nointremap: an unsafe attach logs loudly" \
 		in_dmesg "passthru $EDU: UNSAFE: attached without interrupt remapping"
 	sysfs_write $P 0
+	expect "doctor: without interrupt remapping, says so and exits 1" \
+		sh -c "passthru doctor >/tmp/doc; [ \$? = 1 ] && grep -q 'FAIL  interrupt remapping .*not enabled' /tmp/doc"
 	expect "nointremap: rmmod" rmmod passthru
 	exit 0
 fi
@@ -67,6 +71,33 @@ expect "probe: claim logged with node and group" \
 	in_dmesg "passthru $EDU: claimed as /dev/passthru/$EDU, IOMMU group $(group_of $EDU)"
 pt_test info $EDU
 pt_test info $EDU2
+
+# The administrator's command.
+expect "doctor: edu is ready (exit 0)" sh -c "passthru doctor $EDU >/tmp/doc"
+cat /tmp/doc | sed 's/^/# /'
+expect "doctor: reports the IOMMU, remapping and the module" \
+	sh -c "grep -q '^ok    IOMMU' /tmp/doc && grep -q '^ok    interrupt remapping' /tmp/doc && grep -q '^ok    passthru module' /tmp/doc"
+expect "doctor: warns that edu has no reset method" \
+	grep -q "WARN  $EDU .*no reset method" /tmp/doc
+expect "doctor: edu behind the bridge is not ready: e1000 in its group (exit 1)" \
+	sh -c "! passthru doctor $EDU2 >/tmp/doc2 && grep -q 'also holds $E1000, driven by e1000' /tmp/doc2"
+expect "doctor: edu behind the bridge shares the bridge's requester ID" \
+	grep -q "conventional PCI behind a PCIe-to-PCI bridge" /tmp/doc2
+expect "doctor: --json is a JSON array of verdicts" \
+	sh -c "passthru doctor --json $EDU | grep -q '^\\[{\"check\": \"IOMMU\", \"verdict\": \"ok\"'"
+expect "list: edu is held by passthru" \
+	sh -c "passthru list | grep -q '^$EDU .* passthru .* held\$'"
+expect "list: the bridge's edu is in a group that is not viable" \
+	sh -c "passthru list | grep -q '^$EDU2 .* group not viable\$'"
+expect "list: --json names each function" \
+	sh -c "passthru list --json | grep -q '\"function\": \"$EDU\"'"
+expect "info: edu's regions and interrupts" \
+	sh -c "passthru info $EDU >/tmp/info && grep -q 'region 0 BAR .* 1048576 bytes memory' /tmp/info && grep -q 'interrupts msi .* 1 vector' /tmp/info"
+expect "bind: pci-testdev by the CLI" passthru bind 00:04.0
+expect "bind: it is passthru's" test "$(driver_of $TESTDEV)" = passthru
+expect "unbind: and back" passthru unbind $TESTDEV
+expect "unbind: it is nobody's" test -z "$(driver_of $TESTDEV)"
+expect "bind: an unknown function fails" sh -c "! passthru bind 00:1f.7"
 expect "info: edu behind the bridge is in e1000's group" \
 	test "$(group_of $EDU2)" = "$(group_of "$E1000")"
 
@@ -163,6 +194,21 @@ expect "handback: e1000 drives the function again" \
 	test "$(driver_of $E1000_RP)" = e1000
 expect "handback: e1000's interface comes up" netif_up $E1000_RP
 
+# passthru bind refuses the interface of the default route (the debug
+# kernel has no INET, so no route there).
+ifc=$(netif_of $E1000_RP)
+if ip addr add 10.9.9.2/24 dev "$ifc" 2>/dev/null &&
+	ip route add default via 10.9.9.1 dev "$ifc" 2>/dev/null; then
+	expect "bind: the default route's interface is refused, with the reason" \
+		sh -c "! passthru bind $E1000_RP 2>/tmp/bind && grep -q 'refusing: $ifc carries the default route' /tmp/bind"
+	expect "bind: it keeps its driver" test "$(driver_of $E1000_RP)" = e1000
+	expect "bind: --force takes it anyway" passthru bind --force $E1000_RP
+	expect "unbind: gives it back" passthru unbind $E1000_RP
+	expect "unbind: e1000 drives it again" test "$(driver_of $E1000_RP)" = e1000
+else
+	skip "bind: the default route's interface is refused: no IP networking in this kernel"
+fi
+
 # Power management, and the hand-back to a host driver: e1000e.
 expect "testbed: e1000e is driven by e1000e" test "$(driver_of $E1000E)" = e1000e
 mac=$(cat /sys/bus/pci/devices/$E1000E/net/*/address)
@@ -222,9 +268,9 @@ wait $holder 2>/dev/null
 sysfs_write /sys/bus/pci/drivers/e1000/bind "$E1000"
 expect "group: e1000 binds again once the VM lets go" \
 	test "$(driver_of "$E1000")" = e1000
-sysfs_write /sys/bus/pci/drivers/e1000/unbind "$E1000"
-sysfs_write /sys/bus/pci/devices/$E1000/driver_override passthru
-sysfs_write /sys/bus/pci/drivers_probe "$E1000"
+expect "bind --group: takes the e1000 of the bridge's group too" \
+	passthru bind --group $EDU2
+expect "bind --group: e1000 is passthru's" test "$(driver_of "$E1000")" = passthru
 pt_dma attach $EDU2 0
 rm -f /tmp/held
 pt_dma hold $EDU2 /tmp/held &
