@@ -12,13 +12,11 @@ dmesg | grep -m 2 -E "DMAR: (IOMMU enabled|Intel\(R\) Virtualization)"
 echo "NVMe $NVME: IOMMU group $(group_of $NVME), host driver: $(driver_of $NVME | grep . || echo none)"
 
 say "2. Designate the NVMe function for passthrough"
-explain "insmod passthru.ko, then hand the function to passthru with driver_override, as an administrator would (passthru bind BDF does the same)."
+explain "insmod passthru.ko, then 'passthru bind' hands the function to passthru (through driver_override), and 'passthru doctor' checks the host and the function, each verdict with what to do."
 insmod $PT
-[ -n "$(driver_of $NVME)" ] && sysfs_write /sys/bus/pci/devices/$NVME/driver/unbind $NVME
-sysfs_write /sys/bus/pci/devices/$NVME/driver_override passthru
-sysfs_write /sys/bus/pci/drivers_probe $NVME
+passthru bind $NVME
 dmesg | grep "passthru $NVME"
-ls -l /dev/passthru/
+passthru doctor $NVME || ok=0
 
 say "3. A VMM reads the disk through passthrough"
 explain "nvme-read is a small userspace NVMe driver on libpassthru: it creates a VM (an IOMMU domain), attaches the controller, maps its queues into the VM's DMA space, maps BAR0 for the doorbells, gives MSI-X vectors eventfds, and reads 4096 blocks, checking each byte against the pattern the disk was made with."
@@ -32,18 +30,14 @@ grep passthru- /proc/interrupts || echo "(none left: nvme-read closed its vector
 
 say "4. edu: DMA and an interrupt round trip through the IOMMU"
 explain "The edu device copies a buffer of guest memory into its own and back, through the VM's IOMMU mappings, and raises MSIs that arrive as eventfd signals."
-sysfs_write /sys/bus/pci/devices/$EDU/driver_override passthru
-sysfs_write /sys/bus/pci/drivers_probe $EDU
+passthru bind $EDU >/dev/null
 out=$(pt_dma edu $EDU; pt_irq edu-msi $EDU)
 echo "$out" | grep -E " - (edu: (attach|DMA|data)|msi: (eventfd set|200 round trips|unmask))"
 echo "$out" | grep -q "^not ok" && ok=0
 
 say "5. Give the functions back"
 explain "Closing a device resets it and restores the config space the host had; unbinding hands it back."
-for d in $NVME $EDU; do
-	sysfs_write /sys/bus/pci/drivers/passthru/unbind $d
-	sysfs_write /sys/bus/pci/devices/$d/driver_override ""
-done
+passthru unbind $NVME $EDU
 rmmod passthru && echo "passthru unloaded"
 
 echo
