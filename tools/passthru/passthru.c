@@ -8,6 +8,8 @@
  *   passthru bind [--group] [--force] BDF...
  *   passthru unbind BDF...
  *   passthru info [--json] BDF          the function as passthru sees it
+ *   passthru vmx [--json] [--bind] FILE  the passthrough devices of a VMware
+ *                                       .vmx file, matched to this host
  *
  * See passthru.8 for the checks and the exit statuses.  Only libc; sysfs
  * and the passthru uAPI.
@@ -17,16 +19,19 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/passthru.h>
 
 #define SYS_PCI "/sys/bus/pci/devices"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_FUNCS 1024
 
 static int json;
@@ -397,7 +402,11 @@ static int has_cap(const char *bdf, int id)
 	return 0;
 }
 
-static void doctor_func(const char *bdf)
+/*
+ * The checks of one function.  @need_held: not being held by passthru
+ * is a failure (doctor); otherwise binding is what comes next (vmx).
+ */
+static void doctor_func(const char *bdf, int need_held)
 {
 	char what[64], who[64], drv[64], line[256], path[PATH_MAX];
 	unsigned long long start, end, flags;
@@ -429,9 +438,9 @@ static void doctor_func(const char *bdf)
 	if (!strcmp(f.driver, "passthru"))
 		report("ok", what, "held by passthru: /dev/passthru/%s", bdf);
 	else
-		report("fail", what, "%s: passthru bind %s",
-		       f.driver[0] ? "driven by the host driver" : "bound to no driver",
-		       bdf);
+		report(need_held ? "fail" : "ok", what, "%s%s: passthru bind %s",
+		       f.driver[0] ? "driven by the host driver " : "bound to no driver",
+		       f.driver, bdf);
 	if (f.reset[0])
 		report("ok", what, "reset methods: %s", f.reset);
 	else
@@ -490,7 +499,7 @@ static int cmd_doctor(int argc, char **argv)
 		report("fail", "PCI", "this system has no PCI bus in sysfs");
 	doctor_host();
 	for (i = 0; i < argc; i++, asked++)
-		doctor_func(full_bdf(argv[i], bdf, sizeof(bdf)));
+		doctor_func(full_bdf(argv[i], bdf, sizeof(bdf)), 1);
 	if (!asked) {
 		/* No function named: every function passthru holds. */
 		n = list_funcs(names, MAX_FUNCS);
@@ -499,7 +508,7 @@ static int cmd_doctor(int argc, char **argv)
 
 			link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", names[i]);
 			if (!strcmp(drv, "passthru"))
-				doctor_func(names[i]);
+				doctor_func(names[i], 1);
 			free(names[i]);
 		}
 	}
@@ -574,7 +583,8 @@ static int bind_one(const char *bdf, int force)
 	}
 	link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
 	if (!strcmp(drv, "passthru")) {
-		printf("%s: already held by passthru\n", bdf);
+		if (!json)
+			printf("%s: already held by passthru\n", bdf);
 		return 0;
 	}
 	if (!force && (backs_mount(bdf, why, sizeof(why)) ||
@@ -599,7 +609,8 @@ static int bind_one(const char *bdf, int force)
 			bdf, ret ? strerror(-ret) : "passthru did not claim it");
 		return 1;
 	}
-	printf("%s: held by passthru: /dev/passthru/%s\n", bdf, bdf);
+	if (!json)
+		printf("%s: held by passthru: /dev/passthru/%s\n", bdf, bdf);
 	return 0;
 }
 
@@ -747,6 +758,212 @@ static int cmd_info(const char *arg)
 	return 0;
 }
 
+/* A pciPassthruN entry of a .vmx file. */
+struct vmx_dev {
+	int seen;
+	char present[16], id[32], vendor[16], device[16], system[64];
+	char virtual_dev[16], msi[16], slot[16];
+};
+
+#define VMX_MAX 32
+
+static int vmx_true(const char *v)
+{
+	return !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1");
+}
+
+/* Parse one "key = \"value\"" line; 0 if malformed. */
+static int vmx_line(char *line, char **key, char **value)
+{
+	char *eq = strchr(line, '='), *k = line, *v, *end;
+
+	if (!eq)
+		return 0;
+	*eq = '\0';
+	while (*k == ' ' || *k == '\t')
+		k++;
+	end = eq;
+	while (end > k && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	v = eq + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	end = v + strlen(v);
+	while (end > v && (end[-1] == '\n' || end[-1] == '\r' ||
+			   end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (!*k || strlen(v) < 2 || v[0] != '"' || end[-1] != '"')
+		return 0;
+	end[-1] = '\0';
+	*key = k;
+	*value = v + 1;
+	return 1;
+}
+
+static void vmx_set(struct vmx_dev *d, const char *field, const char *value)
+{
+	static const struct { const char *name; size_t off, len; } fields[] = {
+		{ "present", offsetof(struct vmx_dev, present), 16 },
+		{ "id", offsetof(struct vmx_dev, id), 32 },
+		{ "vendorId", offsetof(struct vmx_dev, vendor), 16 },
+		{ "deviceId", offsetof(struct vmx_dev, device), 16 },
+		{ "systemId", offsetof(struct vmx_dev, system), 64 },
+		{ "virtualDev", offsetof(struct vmx_dev, virtual_dev), 16 },
+		{ "msiEnabled", offsetof(struct vmx_dev, msi), 16 },
+		{ "pciSlotNumber", offsetof(struct vmx_dev, slot), 16 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (!strcasecmp(field, fields[i].name))
+			copy_str((char *)d + fields[i].off, fields[i].len, value);
+	d->seen = 1;
+}
+
+/* "03:00.0" (VMware's form) or "0000:03:00.0" to a sysfs address. */
+static int vmx_bdf(const char *id, char *bdf, size_t len)
+{
+	unsigned int dom = 0, bus, dev, fn;
+
+	if (sscanf(id, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4) {
+		dom = 0;
+		if (sscanf(id, "%x:%x.%x", &bus, &dev, &fn) != 3)
+			return 0;
+	}
+	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+		return 0;
+	snprintf(bdf, len, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+	return 1;
+}
+
+static int cmd_vmx(const char *file, int bind)
+{
+	struct vmx_dev devs[VMX_MAX] = { 0 };
+	char line[1024], uuid[64], bdf[32], vendor[16], device[16], what[64];
+	int n = 0, malformed = 0, notready = 0, first = 1;
+	unsigned int idx;
+	FILE *f = fopen(file, "r");
+
+	if (!f) {
+		fprintf(stderr, "passthru: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	if (json)
+		printf("{\"file\": ");
+	if (json)
+		json_str(file);
+	if (json)
+		printf(", \"malformed\": [");
+	while (fgets(line, sizeof(line), f)) {
+		char copy[1024], *key, *value, *dot, *p = line;
+
+		n++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == '\r' || !*p)
+			continue;
+		copy_str(copy, sizeof(copy), line);
+		if (!vmx_line(line, &key, &value)) {
+			copy[strcspn(copy, "\r\n")] = '\0';
+			if (json) {
+				printf("%s{\"line\": %d, \"text\": ", malformed ? ", " : "", n);
+				json_str(copy);
+				printf("}");
+			} else {
+				printf("%s:%d: malformed line, skipped: %s\n", file, n, copy);
+			}
+			malformed++;
+			continue;
+		}
+		if (strncasecmp(key, "pciPassthru", 11))
+			continue;
+		idx = strtoul(key + 11, &dot, 10);
+		if (dot == key + 11 || *dot != '.' || idx >= VMX_MAX)
+			continue;
+		vmx_set(&devs[idx], dot + 1, value);
+	}
+	fclose(f);
+	attr(uuid, sizeof(uuid), "/sys/class/dmi/id/product_uuid");
+	if (json)
+		printf("], \"devices\": [");
+	for (idx = 0; idx < VMX_MAX; idx++) {
+		struct vmx_dev *d = &devs[idx];
+		int fails = n_fail, ok_ids;
+
+		if (!d->seen || !vmx_true(d->present))
+			continue;
+		snprintf(what, sizeof(what), "pciPassthru%u", idx);
+		if (json) {
+			printf("%s{\"entry\": \"%s\", \"id\": ", first ? "" : ", ", what);
+			json_str(d->id);
+			printf(", \"checks\": [");
+			n_checks = 0;
+		} else {
+			printf("%s%s: id %s, %s:%s\n", first ? "" : "\n", what,
+			       d->id, d->vendor, d->device);
+		}
+		first = 0;
+		if (!vmx_bdf(d->id, bdf, sizeof(bdf))) {
+			report("fail", what, "id \"%s\" is not a PCI address (BB:DD.F)",
+			       d->id);
+			goto next;
+		}
+		attr(vendor, sizeof(vendor), SYS_PCI "/%s/vendor", bdf);
+		attr(device, sizeof(device), SYS_PCI "/%s/device", bdf);
+		ok_ids = vendor[0] && strtoul(vendor, NULL, 16) == strtoul(d->vendor, NULL, 16) &&
+			 strtoul(device, NULL, 16) == strtoul(d->device, NULL, 16);
+		if (!vendor[0])
+			report("fail", what, "no PCI function %s on this host", bdf);
+		else if (!ok_ids)
+			report("fail", what,
+			       "%s is %s:%s here, the file says %s:%s: a different device sits at that address",
+			       bdf, vendor + 2, device + 2, d->vendor, d->device);
+		else
+			report("ok", what, "%s is %s:%s, as the file says", bdf,
+			       d->vendor, d->device);
+		if (d->system[0] && strcasecmp(d->system, uuid))
+			report("warn", what,
+			       "systemId %s is not this host's (%s): the file comes from another host; check that the addresses still mean the same devices",
+			       d->system, uuid[0] ? uuid : "unknown");
+		if (!strcasecmp(d->virtual_dev, "pci"))
+			report("ok", what,
+			       "virtualDev \"pci\": give the VM a conventional PCI slot (QEMU: behind a pcie-pci-bridge)");
+		else
+			report("ok", what,
+			       "virtualDev pcie (default): give the VM a PCIe slot (QEMU: a pcie-root-port)");
+		if (d->msi[0] && !vmx_true(d->msi))
+			report("ok", what,
+			       "msiEnabled FALSE: the VMM should use INTx (PASSTHRU_IRQ_INTX), VMware's IOAPIC mode");
+		else
+			report("ok", what,
+			       "msiEnabled (default TRUE): MSI/MSI-X (PASSTHRU_IRQ_MSI, PASSTHRU_IRQ_MSIX)");
+		if (vendor[0] && ok_ids)
+			doctor_func(bdf, 0);
+		if (bind && n_fail == fails) {
+			if (json)
+				printf("]");
+			if (bind_one(bdf, 0))
+				n_fail++;
+			if (json)
+				printf(", \"bound\": true");
+			goto done;
+		}
+next:
+		if (json)
+			printf("]");
+done:
+		if (n_fail != fails)
+			notready++;
+		if (json)
+			printf(", \"ready\": %s}", n_fail == fails ? "true" : "false");
+		else
+			printf("%s: %s\n", what, n_fail == fails ? "READY" : "NOT READY");
+	}
+	if (json)
+		printf("]}\n");
+	return notready || malformed ? 1 : 0;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -755,13 +972,14 @@ static void print_usage(FILE *f)
 		"       passthru bind [--group] [--force] BDF...\n"
 		"       passthru unbind BDF...\n"
 		"       passthru info [--json] BDF\n"
+		"       passthru vmx [--json] [--bind] FILE.vmx\n"
 		"BDF is DDDD:BB:DD.F or BB:DD.F.  Exit status: 0 ready/done, 1 not ready or\n"
 		"failed, 2 usage.  See passthru(8).\n");
 }
 
 int main(int argc, char **argv)
 {
-	int group = 0, force = 0, i, n = 0;
+	int group = 0, force = 0, bind = 0, i, n = 0;
 	char *args[256];
 	const char *cmd;
 
@@ -777,6 +995,8 @@ int main(int argc, char **argv)
 			group = 1;
 		else if (!strcmp(argv[i], "--force"))
 			force = 1;
+		else if (!strcmp(argv[i], "--bind"))
+			bind = 1;
 		else if (argv[i][0] != '-')
 			args[n++] = argv[i];
 		else
@@ -800,6 +1020,8 @@ int main(int argc, char **argv)
 		return cmd_unbind(n, args);
 	if (!strcmp(cmd, "info") && n == 1)
 		return cmd_info(args[0]);
+	if (!strcmp(cmd, "vmx") && n == 1)
+		return cmd_vmx(args[0], bind);
 	print_usage(stderr);
 	return 2;
 }

@@ -98,6 +98,57 @@ expect "bind: it is passthru's" test "$(driver_of $TESTDEV)" = passthru
 expect "unbind: and back" passthru unbind $TESTDEV
 expect "unbind: it is nobody's" test -z "$(driver_of $TESTDEV)"
 expect "bind: an unknown function fails" sh -c "! passthru bind 00:1f.7"
+
+# passthru vmx: the VMware note's sample, adapted to this guest.
+uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)
+cat >/tmp/ok.vmx <<EOF
+#!/bin/vmx
+config.version = "8"
+displayName = "RHEL3"
+pciPassthru0.present = "TRUE"
+pciPassthru0.deviceId = "0005"
+pciPassthru0.vendorId = "1b36"
+pciPassthru0.systemId = "$uuid"
+pciPassthru0.id = "00:04.0"
+pciPassthru0.pciSlotNumber = "160"
+EOF
+expect "vmx: pci-testdev of a matching file is ready" \
+	sh -c "passthru vmx /tmp/ok.vmx >/tmp/vmx; grep -q '^pciPassthru0: READY' /tmp/vmx"
+expect "vmx: --bind binds the ready device" passthru vmx --bind /tmp/ok.vmx
+expect "vmx: pci-testdev is passthru's" test "$(driver_of $TESTDEV)" = passthru
+passthru unbind $TESTDEV >/dev/null
+cat >/tmp/bad.vmx <<EOF
+pciPassthru0.present = "TRUE"
+pciPassthru0.deviceId = "11e8"
+pciPassthru0.vendorId = "1234"
+pciPassthru0.systemId = "48c4619b-6d58-18db-2a0e-000423d1e6f6"
+pciPassthru0.id = "00:03.0"
+pciPassthru0.msiEnabled = "FALSE"
+pciPassthru0.virtualDev = "pci"
+this line is not a vmx line
+pciPassthru1.present = "TRUE"
+pciPassthru1.deviceId = "10d3"
+pciPassthru1.vendorId = "8086"
+pciPassthru1.id = "00:04.0"
+pciPassthru2.present = "FALSE"
+pciPassthru2.id = "00:1f.7"
+EOF
+expect "vmx: a file with a wrong device and a malformed line exits 1" \
+	sh -c "! passthru vmx /tmp/bad.vmx >/tmp/vmx"
+sed 's/^/# /' /tmp/vmx
+expect "vmx: the malformed line is reported with its number" \
+	grep -q "^/tmp/bad.vmx:8: malformed line, skipped: this line is not a vmx line" /tmp/vmx
+expect "vmx: the rest is still read: edu is ready" grep -q "^pciPassthru0: READY" /tmp/vmx
+expect "vmx: a systemId of another host is a warning" \
+	grep -q "^WARN  pciPassthru0 .*the file comes from another host" /tmp/vmx
+expect "vmx: msiEnabled FALSE means INTx" grep -q "msiEnabled FALSE: the VMM should use INTx" /tmp/vmx
+expect "vmx: virtualDev pci means a conventional PCI slot" \
+	grep -q 'virtualDev "pci": give the VM a conventional PCI slot' /tmp/vmx
+expect "vmx: a wrong vendorId/deviceId is not ready, saying what is there" \
+	sh -c "grep -q '^FAIL  pciPassthru1 .*0000:00:04.0 is 1b36:0005 here, the file says 8086:10d3' /tmp/vmx && grep -q '^pciPassthru1: NOT READY' /tmp/vmx"
+expect "vmx: an entry not present is ignored" sh -c "! grep -q pciPassthru2 /tmp/vmx"
+expect "vmx: --json lists the malformed lines" \
+	sh -c "passthru vmx --json /tmp/bad.vmx | grep -q '\"malformed\": \\[{\"line\": 8'"
 expect "info: edu behind the bridge is in e1000's group" \
 	test "$(group_of $EDU2)" = "$(group_of "$E1000")"
 
