@@ -112,7 +112,9 @@ esac
 qemu+=(-device edu,addr=03.0)
 case $variant in
 bench) qemu+=(-object memory-backend-ram,id=shm,size=256M,share=on
-	-device ivshmem-plain,memdev=shm,addr=09.0) ;;
+	-device ivshmem-plain,memdev=shm,addr=09.0
+	-drive if=none,id=nvm,file="$nvme_img",format=raw
+	-device nvme,serial=passthru0,drive=nvm,addr=05.0) ;;
 esac
 case $variant in
 noiommu | nointremap | kunit | bench) ;;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: passthru against Debian's vfio-pci in this one boot: DMA
-# and open on the edu function at 00:03.0, BAR faults on ivshmem-plain.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
+# and open on the edu function at 00:03.0, BAR faults on ivshmem-plain,
+# NVMe random reads on the nvme at 00:05.0.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
 # the kernel command line by scripts/bench.sh (defaults 7 and 1024).
 . /tests/lib.sh
 rounds=7
@@ -20,3 +21,4 @@ echo "# $(cat /sys/kernel/mm/transparent_hugepage/enabled) THP; $(cat /proc/sys/
 pt_bench dma $EDU "$rounds" "$mib"
 pt_bench bar $IVSHMEM "$rounds" 2
 pt_bench open $EDU 15
+pt_bench nvme $NVME "$rounds" 2
