@@ -5,8 +5,13 @@
  * reads a range of blocks with one I/O queue pair, by polling or by MSI-X
  * interrupt, checking every byte against the demo pattern.
  *
- *   nvme-read BDF [--irq] [--first LBA] [--blocks N] [--quiet]
+ *   nvme-read BDF [--irq] [--first LBA] [--blocks N] [--quiet] [--vfio]
+ *   nvme-read BDF --bench SECONDS [--vfio]
  *   nvme-read --make-image FILE MIB     write the pattern into FILE
+ *
+ * --vfio drives the controller through vfio-pci instead, the same way, for
+ * comparison; --bench issues 4 KiB random reads at queue depth 8, polled,
+ * for SECONDS and prints "iops N".
  *
  * The pattern: the image is made of 32-byte records; the record at byte
  * offset o of block b (512-byte blocks) reads "lba BBBBBBBB byte OOO ok"
@@ -19,9 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/vfio.h>
 
 #include "libpassthru.h"
 
@@ -56,6 +66,8 @@ struct queue {
 struct ctrl {
 	struct pt_dev dev;
 	struct pt_vm vm;
+	int vfio;		/* through vfio-pci: container, group, device */
+	int container, group, vdev;
 	uint8_t *regs;
 	uint8_t *mem;		/* 4 queue pages, then the data pages */
 	unsigned int dstrd;
@@ -64,8 +76,9 @@ struct ctrl {
 	int quiet;
 };
 
-#define MEM_PAGES 6
-#define DATA_PAGE 4		/* the data buffer: pages 4 and 5 */
+#define QD 8
+#define MEM_PAGES (4 + QD)
+#define DATA_PAGE 4		/* the data buffers: pages 4 to 4 + QD - 1 */
 
 static void record(uint8_t *buf, uint64_t byte)
 {
@@ -202,16 +215,217 @@ static int fail(const char *what, enum pt_op op, int err)
 	return 1;
 }
 
+/*
+ * The two ways to the device.  passthru: libpassthru.  vfio-pci: the
+ * container, group and device descriptors of the vfio API.
+ */
+static int vfio_region(struct ctrl *c, unsigned int index, uint64_t *offset)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = index };
+
+	if (ioctl(c->vdev, VFIO_DEVICE_GET_REGION_INFO, &ri))
+		return -errno;
+	*offset = ri.offset;
+	return 0;
+}
+
+static int be_open(struct ctrl *c, const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX], full[32];
+	ssize_t n;
+	int ret;
+
+	if (!c->vfio) {
+		ret = pt_dev_open(&c->dev, bdf);
+		if (ret)
+			return fail("open the function", PT_OP_DEV_OPEN, ret);
+		ret = pt_vm_open(&c->vm);
+		if (ret)
+			return fail("create a VM", PT_OP_VM_OPEN, ret);
+		ret = pt_dev_attach(&c->dev, &c->vm);
+		if (ret)
+			return fail("attach the function to the VM", PT_OP_ATTACH,
+				    ret);
+		return 0;
+	}
+	if (strlen(bdf) != 7 && strlen(bdf) != 12)
+		return fail("the address", PT_OP_OTHER, -EINVAL);
+	snprintf(full, sizeof(full), "%s%s", strlen(bdf) == 7 ? "0000:" : "", bdf);
+	memcpy(c->dev.bdf, full, 13);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", full);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail("find the IOMMU group", PT_OP_OTHER, -errno);
+	link[n] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	c->container = open("/dev/vfio/vfio", O_RDWR);
+	c->group = open(path, O_RDWR);
+	if (c->container < 0 || c->group < 0)
+		return fail("open the vfio nodes", PT_OP_OTHER, -errno);
+	if (ioctl(c->group, VFIO_GROUP_SET_CONTAINER, &c->container) ||
+	    ioctl(c->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return fail("set up the vfio container", PT_OP_OTHER, -errno);
+	c->vdev = ioctl(c->group, VFIO_GROUP_GET_DEVICE_FD, full);
+	if (c->vdev < 0)
+		return fail("get the vfio device", PT_OP_OTHER, -errno);
+	return 0;
+}
+
+static uint8_t *be_bar0(struct ctrl *c)
+{
+	struct pt_region bar0;
+	uint64_t offset;
+	void *p;
+	int ret;
+
+	if (c->vfio) {
+		ret = vfio_region(c, VFIO_PCI_BAR0_REGION_INDEX, &offset);
+		if (ret)
+			return NULL;
+		p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 c->vdev, offset);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	ret = pt_region_info(&c->dev, 0, &bar0);
+	if (ret || !bar0.num_areas)
+		return NULL;
+	return pt_region_mmap(&c->dev, &bar0, 0, 2 * PG, PROT_READ | PROT_WRITE);
+}
+
+static int be_map(struct ctrl *c, void *mem, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)mem, .iova = iova, .size = len,
+	};
+
+	if (!c->vfio)
+		return pt_vm_map(&c->vm, iova, mem, len,
+				 PASSTHRU_DMA_READ | PASSTHRU_DMA_WRITE);
+	return ioctl(c->container, VFIO_IOMMU_MAP_DMA, &m) ? -errno : 0;
+}
+
+static int be_bus_master(struct ctrl *c)
+{
+	uint64_t cfg;
+	uint16_t cmd;
+	int ret;
+
+	if (!c->vfio)
+		return pt_bus_master(&c->dev, 1);
+	ret = vfio_region(c, VFIO_PCI_CONFIG_REGION_INDEX, &cfg);
+	if (ret)
+		return ret;
+	if (pread(c->vdev, &cmd, 2, cfg + 4) != 2)
+		return -errno;
+	cmd |= 6;
+	return pwrite(c->vdev, &cmd, 2, cfg + 4) == 2 ? 0 : -errno;
+}
+
+/* Eventfds on MSI-X vectors 0 and 1. */
+static int be_msix(struct ctrl *c, int32_t *fds)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fds[2];
+	} s = {
+		.set = {
+			.argsz = sizeof(s),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VFIO_PCI_MSIX_IRQ_INDEX, .count = 2,
+		},
+	};
+
+	if (!c->vfio)
+		return pt_irq_eventfds(&c->dev, PASSTHRU_IRQ_MSIX, 0, 2, fds);
+	memcpy(s.fds, fds, sizeof(s.fds));
+	return ioctl(c->vdev, VFIO_DEVICE_SET_IRQS, &s) ? -errno : 0;
+}
+
+static void be_close(struct ctrl *c)
+{
+	if (!c->vfio) {
+		pt_dev_close(&c->dev);
+		pt_vm_close(&c->vm);
+		return;
+	}
+	close(c->vdev);
+	close(c->group);
+	close(c->container);
+}
+
+/* Queue a 4 KiB read of block @lba into data buffer @slot (command id). */
+static void queue_read(struct ctrl *c, unsigned int slot, uint64_t lba)
+{
+	struct sqe *e = &c->io.sq[c->io.tail];
+
+	memset(e, 0, sizeof(*e));
+	e->opcode = 0x02;
+	e->cid = slot;
+	e->nsid = 1;
+	e->prp1 = IOVA_BASE + (DATA_PAGE + slot) * PG;
+	e->cdw10 = (uint32_t)lba;
+	e->cdw11 = lba >> 32;
+	e->cdw12 = PG / SECTOR - 1;
+	c->io.tail = (c->io.tail + 1) % QSIZE;
+}
+
+/* Random 4 KiB reads at queue depth QD for @secs seconds; the IOPS. */
+static double bench(struct ctrl *c, uint64_t nsze, double secs)
+{
+	struct timespec t0, t;
+	uint32_t rng = 2463534242u;
+	uint64_t done = 0;
+	unsigned int slot;
+	double elapsed;
+
+	for (slot = 0; slot < QD; slot++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		queue_read(c, slot, (rng % (nsze / 8)) * 8);
+	}
+	wr32(c, 0x1000 + 2 * c->dstrd, c->io.tail);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		struct cqe *e = &c->io.cq[c->io.head];
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		elapsed = (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+		if ((__atomic_load_n(&e->status, __ATOMIC_ACQUIRE) & 1) !=
+		    c->io.phase)
+			continue;
+		if (e->status >> 1)
+			return -1;
+		slot = e->cid;
+		if (++c->io.head == QSIZE) {
+			c->io.head = 0;
+			c->io.phase ^= 1;
+		}
+		wr32(c, 0x1000 + 3 * c->dstrd, c->io.head);
+		done++;
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		queue_read(c, slot, (rng % (nsze / 8)) * 8);
+		wr32(c, 0x1000 + 2 * c->dstrd, c->io.tail);
+	} while (elapsed < secs);
+	return done / elapsed;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t first = 0, blocks = 2048, lba, nsze, mismatches = 0;
 	struct ctrl c = { .dev.fd = -1, .vm.fd = -1 };
 	uint8_t *data, expect[REC];
 	char head[REC] = "";
-	struct pt_region bar0;
 	unsigned int lbads, i, per_read;
 	char model[41], serial[21];
 	int irq = 0, ret, st;
+	int32_t fds[2];
+	double bench_secs = 0;
 	const char *bdf = NULL;
 	struct timespec t0, t1;
 	double ms;
@@ -223,6 +437,10 @@ int main(int argc, char **argv)
 			irq = 1;
 		else if (!strcmp(argv[i], "--quiet"))
 			c.quiet = 1;
+		else if (!strcmp(argv[i], "--vfio"))
+			c.vfio = 1;
+		else if (!strcmp(argv[i], "--bench") && i + 1 < (unsigned int)argc)
+			bench_secs = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--first") && i + 1 < (unsigned int)argc)
 			first = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--blocks") && i + 1 < (unsigned int)argc)
@@ -234,27 +452,17 @@ int main(int argc, char **argv)
 	}
 	if (!bdf) {
 		fprintf(stderr,
-			"usage: nvme-read BDF [--irq] [--first LBA] [--blocks N] [--quiet]\n"
+			"usage: nvme-read BDF [--irq] [--first LBA] [--blocks N] [--quiet] [--vfio]\n"
+			"       nvme-read BDF --bench SECONDS [--vfio]\n"
 			"       nvme-read --make-image FILE MIB\n");
 		return 2;
 	}
 
-	ret = pt_dev_open(&c.dev, bdf);
-	if (ret)
-		return fail("open the function", PT_OP_DEV_OPEN, ret);
-	ret = pt_vm_open(&c.vm);
-	if (ret)
-		return fail("create a VM", PT_OP_VM_OPEN, ret);
-	ret = pt_dev_attach(&c.dev, &c.vm);
-	if (ret)
-		return fail("attach the function to the VM", PT_OP_ATTACH, ret);
+	if (be_open(&c, bdf))
+		return 1;
 	say(&c, "attached %s to a new VM: its DMA now goes through the IOMMU\n",
 	    c.dev.bdf);
-
-	ret = pt_region_info(&c.dev, 0, &bar0);
-	if (ret || !bar0.num_areas)
-		return fail("BAR0", PT_OP_REGION, ret ? ret : -EINVAL);
-	c.regs = pt_region_mmap(&c.dev, &bar0, 0, 2 * PG, PROT_READ | PROT_WRITE);
+	c.regs = be_bar0(&c);
 	if (!c.regs)
 		return fail("map BAR0", PT_OP_REGION, -errno);
 	c.mem = mmap(NULL, MEM_PAGES * PG, PROT_READ | PROT_WRITE,
@@ -262,14 +470,13 @@ int main(int argc, char **argv)
 	if (c.mem == MAP_FAILED)
 		return fail("allocate queue memory", PT_OP_OTHER, -errno);
 	memset(c.mem, 0, MEM_PAGES * PG);
-	ret = pt_vm_map(&c.vm, IOVA_BASE, c.mem, MEM_PAGES * PG,
-			PASSTHRU_DMA_READ | PASSTHRU_DMA_WRITE);
+	ret = be_map(&c, c.mem, IOVA_BASE, MEM_PAGES * PG);
 	if (ret)
 		return fail("map queue memory for DMA", PT_OP_MAP, ret);
 	data = c.mem + DATA_PAGE * PG;
 	say(&c, "mapped %u KiB of queue and buffer memory at IOVA %#llx\n",
 	    MEM_PAGES * PG / 1024, IOVA_BASE);
-	ret = pt_bus_master(&c.dev, 1);
+	ret = be_bus_master(&c);
 	if (ret)
 		return fail("turn bus mastering on", PT_OP_REGION, ret);
 
@@ -277,11 +484,13 @@ int main(int argc, char **argv)
 	queue_init(&c, &c.io, 1, 2);
 	if (irq) {
 		/* Before enabling: a queue's vector is bound at its creation. */
-		c.admin.efd = pt_irq_eventfd(&c.dev, PASSTHRU_IRQ_MSIX, 0);
-		c.io.efd = c.admin.efd < 0 ? c.admin.efd :
-			   pt_irq_eventfd(&c.dev, PASSTHRU_IRQ_MSIX, 1);
-		if (c.io.efd < 0)
-			return fail("MSI-X eventfds", PT_OP_IRQ, c.io.efd);
+		c.admin.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		c.io.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		fds[0] = c.admin.efd;
+		fds[1] = c.io.efd;
+		ret = c.io.efd < 0 ? -errno : be_msix(&c, fds);
+		if (ret)
+			return fail("MSI-X eventfds", PT_OP_IRQ, ret);
 		say(&c, "interrupts: MSI-X vectors 0 (admin) and 1 (I/O) signal eventfds\n");
 	}
 
@@ -337,6 +546,17 @@ int main(int argc, char **argv)
 	say(&c, "created I/O queue pair 1 (completions by %s)\n",
 	    irq ? "MSI-X interrupt" : "polling");
 
+	if (bench_secs > 0) {
+		double iops = bench(&c, nsze, bench_secs);
+
+		if (iops < 0)
+			return fail("read", PT_OP_OTHER, -EIO);
+		printf("iops %.0f\n", iops);
+		wr32(&c, 0x14, 0);
+		munmap(c.regs, 2 * PG);
+		be_close(&c);
+		return 0;
+	}
 	if (first >= nsze)
 		return fail("the first block", PT_OP_OTHER, -ERANGE);
 	if (first + blocks > nsze)
@@ -378,7 +598,6 @@ int main(int argc, char **argv)
 	}
 	wr32(&c, 0x14, 0);
 	munmap(c.regs, 2 * PG);
-	pt_dev_close(&c.dev);
-	pt_vm_close(&c.vm);
+	be_close(&c);
 	return mismatches ? 1 : 0;
 }

@@ -202,6 +202,8 @@ expect "nvme-read: 2048 blocks by polling match the image" \
 	nvme-read $NVME --quiet --blocks 2048
 expect "nvme-read: 2048 blocks by MSI-X match the image" \
 	nvme-read $NVME --quiet --irq --first 30000 --blocks 2048
+expect "nvme-read: the benchmark mode reads (make bench uses it)" \
+	sh -c "nvme-read $NVME --quiet --bench 1 | grep -q '^iops [1-9]'"
 expect "nvme-read: a read past the end of the namespace is refused" \
 	sh -c "! nvme-read $NVME --quiet --first 99999999"
 expect "nvme-read: no interrupt left" sh -c "! grep -q passthru- /proc/interrupts"
