@@ -501,10 +501,29 @@ static void *unbinder(void *arg)
 	return NULL;
 }
 
+/* A VMM that ignored the request: revoked, with nothing left behind. */
+static void check_revoked(int fd, const char *test)
+{
+	struct passthru_irq_info info;
+	char name[128];
+	int err;
+
+	err = irq_info(fd, PASSTHRU_IRQ_MSI, &info);
+	snprintf(name, sizeof(name), "%s: ignored, the VMM's calls are ENODEV",
+		 test);
+	check(err == ENODEV, name, "%s", strerror(err));
+	snprintf(name, sizeof(name), "%s: ignored, the mapped BAR gets SIGBUS",
+		 test);
+	check(pt_self_sigbus(bar0), name, "no SIGBUS");
+	snprintf(name, sizeof(name), "%s: ignored, its interrupts are gone",
+		 test);
+	check(proc_interrupts("passthru-") == 0, name, "%d",
+	      proc_interrupts("passthru-"));
+}
+
 static int cmd_request(const char *bdf, int obey)
 {
 	int32_t req = new_efd(), msi = new_efd();
-	struct passthru_irq_info info;
 	pthread_t thread;
 	uint64_t n;
 	int fd, vm, err;
@@ -531,14 +550,7 @@ static int cmd_request(const char *bdf, int obey)
 		n += wait_efd(req, 0);
 		check(n >= 2, "request: it is signalled again while ignored",
 		      "%llu", (unsigned long long)n);
-		err = irq_info(fd, PASSTHRU_IRQ_MSI, &info);
-		check(err == ENODEV, "request: ignored, the device is revoked (ENODEV)",
-		      "%s", strerror(err));
-		check(pt_self_sigbus(bar0),
-		      "request: ignored, the mapped BAR gets SIGBUS", "no SIGBUS");
-		check(proc_interrupts("passthru-") == 0,
-		      "request: ignored, its interrupts are gone", "%d",
-		      proc_interrupts("passthru-"));
+		check_revoked(fd, "request");
 		close(fd);
 	}
 	close(vm);
@@ -572,7 +584,6 @@ static int gone(const char *bdf, int ms)
 static int cmd_hotunplug(const char *bdf, const char *id, int obey)
 {
 	int32_t req = new_efd(), msi = new_efd();
-	struct passthru_irq_info info;
 	char cmd[256];
 	uint64_t n;
 	int fd, vm, err;
@@ -598,14 +609,7 @@ static int cmd_hotunplug(const char *bdf, const char *id, int obey)
 		check(gone(bdf, 20000),
 		      "hotunplug: ignored, the function goes away after the wait",
 		      "still there");
-		err = irq_info(fd, PASSTHRU_IRQ_MSI, &info);
-		check(err == ENODEV, "hotunplug: then the VMM's calls are ENODEV",
-		      "%s", strerror(err));
-		check(pt_self_sigbus(bar0),
-		      "hotunplug: and its mapping gets SIGBUS", "no SIGBUS");
-		check(proc_interrupts("passthru-") == 0,
-		      "hotunplug: and its interrupts are gone", "%d",
-		      proc_interrupts("passthru-"));
+		check_revoked(fd, "hotunplug");
 		close(fd);
 	}
 	close(vm);
