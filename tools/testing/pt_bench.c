@@ -23,7 +23,6 @@
  */
 #include <stdint.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include <linux/vfio.h>
 
@@ -40,14 +39,6 @@ static const char * const driver_name[] = { "passthru", "vfio-pci" };
 
 static const char *bdf;
 static size_t size;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void *alloc_backing(enum backing b)
 {

@@ -35,7 +35,6 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "pt_nvme.h"
 #include "pt_util.h"
@@ -482,14 +481,6 @@ static int cmd_switch(const char *bdf, unsigned int rounds, int edu)
 
 static const char *unbind_bdf;
 static double unbind_ms;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void *unbinder(void *arg)
 {
