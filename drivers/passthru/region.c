@@ -446,33 +446,44 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 	return done;
 }
 
-/* What passthru_fill_pte() maps: @pfn at @start, contiguously. */
+/* What passthru_fill_table() maps: @pfn at @start, contiguously, to @end. */
 struct passthru_fill {
 	struct mm_struct *mm;
 	unsigned long start;
+	unsigned long end;
 	unsigned long pfn;
 	pgprot_t prot;
 };
 
-static int passthru_fill_pte(pte_t *pte, unsigned long addr, void *data)
+/*
+ * Called by apply_to_page_range() for the first PTE of a range that lies
+ * in one page table, with that table's lock held: the PTEs after it up to
+ * the table's end (or the fill's) are in the same locked table, and are
+ * filled here in one loop rather than by one callback each.  A PTE
+ * already present, from a concurrent fault, is left alone: it maps the
+ * same page.
+ */
+static int passthru_fill_table(pte_t *pte, unsigned long addr, void *data)
 {
 	struct passthru_fill *f = data;
 	unsigned long pfn = f->pfn + ((addr - f->start) >> PAGE_SHIFT);
+	unsigned long end = pmd_addr_end(addr, f->end);
 
-	/* A PTE another fault put there stays; it maps the same page. */
-	if (pte_none(*pte))
-		set_pte_at(f->mm, addr, pte, pte_mkspecial(pfn_pte(pfn, f->prot)));
+	for (; addr != end; addr += PAGE_SIZE, pte++, pfn++)
+		if (pte_none(*pte))
+			set_pte_at(f->mm, addr, pte,
+				   pte_mkspecial(pfn_pte(pfn, f->prot)));
 	return 0;
 }
 
 /*
  * A fault maps up to 1 GiB of the mapping around it, not one page: a VMM
  * touching a large BAR takes one fault per GiB rather than per page.  The
- * PTEs are filled by apply_to_page_range() under the page-table lock, as
- * i915 fills its I/O mappings, with the mapping's uncached protection
- * (the BAR is passthru's alone, so nothing maps it with another memory
- * type); a PTE already present, from a concurrent fault, is left alone.
- * Everything happens under memory_lock, so a zap cannot interleave.
+ * page tables are walked (and allocated) by apply_to_page_range(), once
+ * per page table, and each table is filled under its lock, with the
+ * mapping's uncached protection (the BAR is passthru's alone, so nothing
+ * maps it with another memory type).  Everything happens under
+ * memory_lock, so a zap cannot interleave.
  */
 static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 {
@@ -482,22 +493,28 @@ static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 	struct passthru_fill f = { .mm = vma->vm_mm, .start = vma->vm_start,
 				   .prot = vma->vm_page_prot };
 	vm_fault_t ret = VM_FAULT_SIGBUS;
-	unsigned long start, end;
+	unsigned long addr;
 	unsigned int index;
 	u64 pos;
 
 	if (passthru_region_decode(off, &index, &pos))
 		return VM_FAULT_SIGBUS;
 	f.pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
-	start = max(vma->vm_start, vmf->address & PUD_MASK);
-	end = min(vma->vm_end, (vmf->address & PUD_MASK) + PUD_SIZE);
+	addr = max(vma->vm_start, vmf->address & PUD_MASK);
+	f.end = min(vma->vm_end, (vmf->address & PUD_MASK) + PUD_SIZE);
 
 	down_read(&pt->memory_lock);
 	if (!pt->revoked && !pt->d3hot &&
-	    passthru_decode_on(pt->pdev, pt->layout[index].caps))
-		ret = apply_to_page_range(vma->vm_mm, start, end - start,
-					  passthru_fill_pte, &f) ?
-		      VM_FAULT_OOM : VM_FAULT_NOPAGE;
+	    passthru_decode_on(pt->pdev, pt->layout[index].caps)) {
+		ret = VM_FAULT_NOPAGE;
+		for (; addr != f.end; addr = pmd_addr_end(addr, f.end)) {
+			if (apply_to_page_range(f.mm, addr, PAGE_SIZE,
+						passthru_fill_table, &f)) {
+				ret = VM_FAULT_OOM;
+				break;
+			}
+		}
+	}
 	up_read(&pt->memory_lock);
 	return ret;
 }
