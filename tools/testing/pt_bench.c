@@ -23,6 +23,7 @@
  */
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <linux/vfio.h>
 
@@ -232,10 +233,14 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+/* The median of @n values (at most MAX_ROUNDS), which stay in order. */
+static double median(const double *v, int n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 static int bench_dma(int rounds)
@@ -300,37 +305,101 @@ static void open_session(int drv, struct session *s)
 		open_vfio(s);
 }
 
+/*
+ * Per round, the two drivers' figures and their ratio (X as in the
+ * speedup line, for that round alone): how far the rounds spread, which
+ * the medians do not show.
+ */
+static void print_rounds(const char *name, const char *unit,
+			 double v[NR_DRIVERS][MAX_ROUNDS], int rounds,
+			 int higher_is_better)
+{
+	double ratio[MAX_ROUNDS];
+	int r, d;
+
+	for (d = 0; d < NR_DRIVERS; d++) {
+		printf("# %s %s per round (%s):", name, driver_name[d], unit);
+		for (r = 0; r < rounds; r++)
+			printf(" %.1f", v[d][r]);
+		printf("\n");
+	}
+	for (r = 0; r < rounds; r++)
+		ratio[r] = higher_is_better ? v[PASSTHRU][r] / v[VFIO][r] :
+			   v[VFIO][r] / v[PASSTHRU][r];
+	qsort(ratio, rounds, sizeof(*ratio), cmp_double);
+	printf("# %s ratio per round: min %.2f, median %.2f, max %.2f\n", name,
+	       ratio[0], median(ratio, rounds), ratio[rounds - 1]);
+}
+
+struct bar_times {
+	double first;	/* the first page: the fault that fills the mapping */
+	double all;	/* every page, the first included */
+	double again;	/* every page again, all mapped: the floor */
+	long faults;
+};
+
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static void bar_once(int drv, unsigned int index, uint64_t *len,
+		     struct bar_times *bt)
+{
+	struct session s;
+	uint64_t offset, pos;
+	uint32_t sum = 0;
+	uint8_t *p;
+	double t0;
+
+	open_session(drv, &s);
+	region(drv, &s, index, &offset, len);
+	p = mmap(NULL, *len, PROT_READ, MAP_SHARED, s.dev, offset);
+	if (p == MAP_FAILED)
+		die("mmap BAR");
+	bt->faults = -minor_faults();
+	t0 = now_ms();
+	sum += touch(p);
+	bt->first = now_ms() - t0;
+	for (pos = 4096; pos < *len; pos += 4096)
+		sum += touch(p + pos);
+	bt->all = now_ms() - t0;
+	bt->faults += minor_faults();
+	t0 = now_ms();
+	for (pos = 0; pos < *len; pos += 4096)
+		sum += touch(p + pos);
+	bt->again = now_ms() - t0;
+	munmap(p, *len);
+	close_session(drv, &s);
+	(void)sum;
+}
+
 static int bench_bar(int rounds, unsigned int index)
 {
 	static double t[NR_DRIVERS][MAX_ROUNDS], again[NR_DRIVERS][MAX_ROUNDS];
-	uint64_t offset, len = 0, pos;
+	static double first[NR_DRIVERS][MAX_ROUNDS];
+	long faults[NR_DRIVERS] = { 0 };
+	struct bar_times bt;
+	uint64_t len = 0;
 	int r, i, d;
 
+	/*
+	 * Untimed, once through each driver: the first touch of the BAR
+	 * in a boot also makes QEMU allocate its backing (near a second).
+	 */
+	for (d = 0; d < NR_DRIVERS; d++)
+		bar_once(d, index, &len, &bt);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < NR_DRIVERS; i++) {
-			struct session s;
-			uint32_t sum = 0;
-			uint8_t *p;
-			double t0;
-
 			d = (r + i) % NR_DRIVERS;
-			open_session(d, &s);
-			region(d, &s, index, &offset, &len);
-			p = mmap(NULL, len, PROT_READ, MAP_SHARED, s.dev, offset);
-			if (p == MAP_FAILED)
-				die("mmap BAR");
-			t0 = now_ms();
-			for (pos = 0; pos < len; pos += 4096)
-				sum += touch(p + pos);
-			t[d][r] = now_ms() - t0;
-			/* The same reads with every page mapped: the floor. */
-			t0 = now_ms();
-			for (pos = 0; pos < len; pos += 4096)
-				sum += touch(p + pos);
-			again[d][r] = now_ms() - t0;
-			munmap(p, len);
-			close_session(d, &s);
-			(void)sum;
+			bar_once(d, index, &len, &bt);
+			first[d][r] = bt.first;
+			t[d][r] = bt.all;
+			again[d][r] = bt.again;
+			faults[d] += bt.faults;
 		}
 	}
 	rebind("\n");
@@ -340,9 +409,11 @@ static int bench_bar(int rounds, unsigned int index)
 		printf("median bar-fault %s: %.1f ms to touch %llu pages of BAR%u ",
 		       driver_name[d], median(t[d], rounds),
 		       (unsigned long long)(len / 4096), index);
-		printf("(%.1f ms once mapped), %d rounds\n",
-		       median(again[d], rounds), rounds);
+		printf("(first page %.2f ms, %.1f ms once mapped; %ld faults), %d rounds\n",
+		       median(first[d], rounds), median(again[d], rounds),
+		       faults[d], rounds);
 	}
+	print_rounds("bar-fault", "ms", t, rounds, 0);
 	return 0;
 }
 
@@ -409,6 +480,7 @@ static int bench_open(int rounds)
 	for (d = 0; d < NR_DRIVERS; d++)
 		printf("median open %s: %.2f ms, %d rounds\n", driver_name[d],
 		       median(t[d], rounds), rounds);
+	print_rounds("open", "ms", t, rounds, 0);
 	return 0;
 }
 
@@ -454,6 +526,7 @@ static int bench_nvme(int rounds, double secs)
 		printf("4 KiB random reads, QD 8, polled, %.1f s x %d rounds\n",
 		       secs, rounds);
 	}
+	print_rounds("nvme-read", "IOPS", iops, rounds, 1);
 	return 0;
 }
 
