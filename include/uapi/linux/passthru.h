@@ -371,12 +371,15 @@ struct passthru_region_info {
  *
  * - MSI and MSI-X: the host programs the function's capability (the VMM's
  *   writes to it stay virtual) and each vector signals its eventfd.  The
- *   first SET_IRQS with eventfds enables the type with as many vectors as
- *   the block ends at; changing the eventfds of enabled vectors, or
- *   tearing some down with -1, touches nothing else; a block beyond the
- *   enabled vectors re-enables the type with more, keeping the eventfds
- *   already set.  A masked vector's interrupts are held as pending and
- *   delivered, once, at unmask.
+ *   first SET_IRQS with eventfds enables the type: MSI with exactly as
+ *   many vectors as the block ends at (the function sees that number),
+ *   MSI-X with as many as the host gives, up to the table size, and at
+ *   least as many as the block ends at.  Later blocks change the eventfds
+ *   of enabled vectors, or tear some down with -1, and touch nothing
+ *   else; a block beyond the enabled vectors is refused (MSI: EINVAL, tear
+ *   MSI down with @count 0 and enable it again with more; MSI-X: ENOSPC).
+ *   A masked vector's interrupts are held as pending and delivered, once,
+ *   at unmask.
  * - INTx is level-triggered: when it fires, the host masks it (with the
  *   command register's INTx-disable bit when the function has one, which
  *   lets the line be shared, otherwise by disabling the host's
@@ -387,7 +390,10 @@ struct passthru_region_info {
  *   eventfd is signalled again.
  * - Setting eventfds on one of INTx, MSI and MSI-X tears down the one
  *   that was active.  A block with @count 0 tears the index down.
- *   Closing the device file tears everything down.
+ *   Closing the device file tears everything down.  Enabling happens
+ *   after the teardown: if it fails (ENOSPC when the host has not the
+ *   vectors), no type is left active, not the old one, and the VMM sets
+ *   again what it wants.
  * - Interrupts need the device attached to a VM (the attach checked that
  *   the IOMMU remaps its interrupts, or that the administrator allowed
  *   otherwise).
