@@ -250,15 +250,10 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	if (ret)
 		goto err_busy;
 	passthru_config_reset(pt);
-	ret = pci_enable_device(pt->pdev);
-	if (!ret) {
-		pt->enabled = true;
-		pt->dirty = true;
-		passthru_irq_quiet(pt);
-	}
+	pt->opened = true;
+	pt->dirty = true;
+	passthru_irq_quiet(pt);
 	mutex_unlock(&pt->lock);
-	if (ret)
-		goto err_busy;
 	down_write(&pt->memory_lock);
 	pt->mapping = file->f_mapping;
 	up_write(&pt->memory_lock);
@@ -272,22 +267,22 @@ err_busy:
 
 /*
  * Give the function back as it came: reset, out of the VM, the host's
- * config state, no BAR mapped.  @device_locked: called from remove().
+ * config state, no BAR mapped.  @device_locked: called from remove(),
+ * which then disables the function.
  */
 static void passthru_device_disable(struct passthru_device *pt,
 				    bool device_locked)
 {
 	lockdep_assert_held(&pt->lock);
 	passthru_irq_release(pt);
-	if (pt->enabled || pt->dirty)
+	if (pt->opened || pt->dirty)
 		passthru_region_quiesce(pt, device_locked);
 	if (pt->vm)
 		passthru_vm_detach(pt);
-	if (!pt->enabled)
+	if (!pt->opened)
 		return;
 	passthru_region_release(pt);
-	pci_disable_device(pt->pdev);
-	pt->enabled = false;
+	pt->opened = false;
 }
 
 static int passthru_device_release(struct inode *inode, struct file *file)

@@ -186,7 +186,8 @@ struct passthru_irqs {
  * @memory_lock: taken for reading by mmap faults, for writing to revoke
  *	the mappings and around a config write that turns memory decode off;
  *	nests inside mmap_lock and @lock, outside i_mmap_rwsem
- * @enabled: pci_enable_device() was called for the open file; under @lock
+ * @opened: the node was opened since the function was last handed back
+ *	(the function itself is enabled from probe to remove); under @lock
  * @revoked: mmap faults fail (SIGBUS); set under @memory_lock
  * @mapping: the address space of the open file, whose pages are zapped
  *	on revocation
@@ -214,7 +215,7 @@ struct passthru_device {
 	struct passthru_layout layout[PASSTHRU_NUM_REGIONS];
 	void __iomem *bar_map[PCI_STD_NUM_BARS];
 	struct rw_semaphore memory_lock;
-	bool enabled;
+	bool opened;
 	bool revoked;
 	struct address_space *mapping;
 	struct passthru_cfg *cfg;

@@ -89,10 +89,20 @@ static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		pci_warn(pdev, "refused: its BARs are claimed by someone else (see /proc/iomem)\n");
 		return -EBUSY;
 	}
+	/*
+	 * Enabled once, here, not at each open: enabling looks up the
+	 * firmware's interrupt routing (ACPI _PRT), the slowest step of a
+	 * VMM's start-up.  Bus mastering stays off until a VM attach.
+	 */
+	ret = pci_enable_device(pdev);
+	if (ret) {
+		pci_warn(pdev, "refused: the PCI core cannot enable it (%d)\n", ret);
+		goto err_regions;
+	}
 	pt = passthru_device_create(pdev, group_id);
 	if (IS_ERR(pt)) {
-		pci_release_regions(pdev);
-		return PTR_ERR(pt);
+		ret = PTR_ERR(pt);
+		goto err_disable;
 	}
 	pci_set_drvdata(pdev, pt);
 	passthru_log_bars(pdev);
@@ -101,6 +111,12 @@ static int passthru_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_info(pdev, "claimed as /dev/passthru/%s, IOMMU group %u\n",
 		 pci_name(pdev), group_id);
 	return 0;
+
+err_disable:
+	pci_disable_device(pdev);
+err_regions:
+	pci_release_regions(pdev);
+	return ret;
 }
 
 static void passthru_remove(struct pci_dev *pdev)
@@ -108,6 +124,9 @@ static void passthru_remove(struct pci_dev *pdev)
 	struct passthru_device *pt = pci_get_drvdata(pdev);
 
 	passthru_device_remove(pt);
+	/* Unless root disabled it through sysfs meanwhile. */
+	if (pci_is_enabled(pdev))
+		pci_disable_device(pdev);
 	pci_release_regions(pdev);
 	pci_info(pdev, "released by passthru\n");
 }

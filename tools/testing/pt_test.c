@@ -210,6 +210,19 @@ static int cmd_uapi(const char *bdf)
 	return failures ? 1 : 0;
 }
 
+/* The PCI core's enable count of a function (its sysfs "enable"). */
+static int read_enable(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = -1;
+
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static int cmd_revoke(const char *bdf, const char *how)
 {
 	struct passthru_device_info info = { .size = sizeof(info) };
@@ -217,11 +230,17 @@ static int cmd_revoke(const char *bdf, const char *how)
 	struct stat st;
 	int fd, err;
 
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
+	check(read_enable(path) == 1, "revoke: the claimed function is enabled",
+	      "%s reads %d", path, read_enable(path));
 	fd = node_open(bdf);
 	if (fd < 0)
 		die("open node");
 	if (!strcmp(how, "unbind")) {
 		err = write_file("/sys/bus/pci/drivers/passthru/unbind", bdf);
+		check(read_enable(path) == 0,
+		      "revoke: unbound, the function is left disabled",
+		      "%s reads %d", path, read_enable(path));
 	} else {
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
 		err = write_file(path, "1");
