@@ -10,8 +10,8 @@
  *        for each backing (4 KiB pages, THP, 2 MiB hugetlbfs), one map and
  *        one unmap of SIZE_MIB of memory: "speedup dma-<backing> X"
  *   pt_bench bar BDF ROUNDS INDEX
- *        first touch (one read) of every page of BAR INDEX, mapped whole:
- *        "speedup bar-fault X"
+ *        first touch (one read) of every page of BAR INDEX, mapped whole,
+ *        the best of 3 fresh mappings per round: "speedup bar-fault X"
  *   pt_bench nvme BDF ROUNDS SECONDS
  *        nvme-read --bench (4 KiB random reads at queue depth 8, polled,
  *        for SECONDS) through each driver: "speedup nvme-read X", X being
@@ -346,35 +346,55 @@ static long minor_faults(void)
 	return ru.ru_minflt;
 }
 
-static void bar_once(int drv, unsigned int index, uint64_t *len,
+/* Map the BAR, touch every page twice, unmap. */
+static void bar_pass(struct session *s, uint64_t offset, uint64_t len,
 		     struct bar_times *bt)
 {
-	struct session s;
-	uint64_t offset, pos;
 	uint32_t sum = 0;
+	uint64_t pos;
 	uint8_t *p;
 	double t0;
 
-	open_session(drv, &s);
-	region(drv, &s, index, &offset, len);
-	p = mmap(NULL, *len, PROT_READ, MAP_SHARED, s.dev, offset);
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->dev, offset);
 	if (p == MAP_FAILED)
 		die("mmap BAR");
 	bt->faults = -minor_faults();
 	t0 = now_ms();
 	sum += touch(p);
 	bt->first = now_ms() - t0;
-	for (pos = 4096; pos < *len; pos += 4096)
+	for (pos = 4096; pos < len; pos += 4096)
 		sum += touch(p + pos);
 	bt->all = now_ms() - t0;
 	bt->faults += minor_faults();
 	t0 = now_ms();
-	for (pos = 0; pos < *len; pos += 4096)
+	for (pos = 0; pos < len; pos += 4096)
 		sum += touch(p + pos);
 	bt->again = now_ms() - t0;
-	munmap(p, *len);
-	close_session(drv, &s);
+	munmap(p, len);
 	(void)sum;
+}
+
+/*
+ * One round of one driver: a session, and in it the best of BAR_PASSES
+ * fresh mappings (the host's other work can double a single pass).
+ */
+#define BAR_PASSES 3
+static void bar_once(int drv, unsigned int index, uint64_t *len,
+		     struct bar_times *best)
+{
+	struct bar_times bt;
+	struct session s;
+	uint64_t offset;
+	int i;
+
+	open_session(drv, &s);
+	region(drv, &s, index, &offset, len);
+	for (i = 0; i < BAR_PASSES; i++) {
+		bar_pass(&s, offset, *len, &bt);
+		if (!i || bt.all < best->all)
+			*best = bt;
+	}
+	close_session(drv, &s);
 }
 
 static int bench_bar(int rounds, unsigned int index)
