@@ -7,6 +7,8 @@
 #                      kernel), static checks; installs its own dependencies
 #   make demo          boot a VT-d guest and show passthru claiming a device
 #   make bench         passthru against vfio-pci, in one guest boot
+#   make fuzz          a long fuzzer run on the debug kernel (PT_FUZZ_OPS,
+#                      PT_FUZZ_SEED)
 #   make lib           libpassthru.a, libpassthru.so and libpassthru.pc in
 #                      out/lib (PREFIX, default /usr/local, for the .pc)
 #   make lib-install   install them, the header and the uAPI header
@@ -39,6 +41,9 @@ demo:
 
 bench:
 	scripts/bench.sh
+
+fuzz:
+	scripts/fuzz.sh
 
 lib: $(LIBDIR)/libpassthru.a $(LIBDIR)/libpassthru.so $(LIBDIR)/libpassthru.pc
 
@@ -74,4 +79,4 @@ lib-install: lib
 	install -D -m 644 tools/lib/libpassthru.h $(DESTDIR)$(PREFIX)/include/libpassthru.h
 	install -D -m 644 include/uapi/linux/passthru.h $(DESTDIR)$(PREFIX)/include/linux/passthru.h
 
-.PHONY: all modules install clean check demo bench lib lib-install tools tools-install
+.PHONY: all modules install clean check demo bench fuzz lib lib-install tools tools-install

@@ -59,7 +59,7 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs, and the NVMe example on libpassthru.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
@@ -75,7 +75,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_bench nvme-read pt_lib passthru; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_bench nvme-read pt_lib passthru; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"
@@ -138,7 +138,9 @@ kunit) mode=kunit ;;
 bench) mode=bench ;;
 *) mode=check ;;
 esac
-append+=" pt.mode=$mode ${PT_BENCH_APPEND:-}"
+# PT_MODE runs one script of tools/testing/guest instead (e.g. isol).
+mode=${PT_MODE:-$mode}
+append+=" pt.mode=$mode ${PT_BENCH_APPEND:-} ${PT_APPEND:-}"
 
 if [ $mode = demo ]; then
 	append+=" quiet"
@@ -153,10 +155,11 @@ log "booting $variant guest; logs in $dir"
 timeout_s=300
 [ $flavour = debug ] && timeout_s=900
 [ $mode = bench ] && timeout_s=1800
+[ $mode = fuzz ] && timeout_s=7200
 # The guest asks for QEMU monitor commands (hot-unplug, plugging back).
 # with "PT-QMP" lines in its results; scripts/qmp.py runs them.
 qmp_pid=
-if [ $mode = check ]; then
+if [ $mode != demo ] && [ $mode != kunit ] && [ $mode != bench ]; then
 	qemu+=(-qmp unix:"$dir/qmp.sock",server=on,wait=off)
 	python3 "$TOP/scripts/qmp.py" "$dir/qmp.sock" "$dir/results.log" \
 		>"$dir/qmp.log" 2>&1 &

@@ -118,6 +118,8 @@ static int passthru_device_region_info(void *ctx, void *cmd)
 
 	if (info->__reserved || info->index >= PASSTHRU_NUM_REGIONS)
 		return -EINVAL;
+	if (READ_ONCE(pt->removed))
+		return -ENODEV;
 	/* The layout is fixed at probe: no lock needed to read it. */
 	l = &pt->layout[info->index];
 	n = passthru_layout_areas(l, areas, ARRAY_SIZE(areas));
@@ -148,13 +150,18 @@ static int passthru_device_irq_info(void *ctx, void *cmd)
 static int passthru_device_set_irqs(void *ctx, void *cmd)
 {
 	struct passthru_device *pt = ctx;
+	s32 *fds;
 	int ret;
 
+	/* User memory is read before the lock that remove() needs. */
+	fds = passthru_irq_copy_fds(cmd);
 	ret = passthru_device_lock_live(pt);
-	if (ret)
-		return ret;
-	ret = passthru_set_irqs(pt, cmd);
-	mutex_unlock(&pt->lock);
+	if (!ret) {
+		ret = passthru_set_irqs(pt, cmd, fds);
+		mutex_unlock(&pt->lock);
+	}
+	if (!IS_ERR(fds))
+		kfree(fds);
 	return ret;
 }
 
@@ -274,6 +281,7 @@ static void passthru_device_disable(struct passthru_device *pt,
 				    bool device_locked)
 {
 	lockdep_assert_held(&pt->lock);
+	passthru_region_stop(pt);
 	passthru_irq_release(pt);
 	if (pt->opened || pt->dirty)
 		passthru_region_quiesce(pt, device_locked);
@@ -289,8 +297,13 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 {
 	struct passthru_device *pt = file->private_data;
 
+	/*
+	 * After remove() the function is the host's again (another driver
+	 * may drive it): remove() gave it back and nothing is left to undo.
+	 */
 	mutex_lock(&pt->lock);
-	passthru_device_disable(pt, false);
+	if (!pt->removed)
+		passthru_device_disable(pt, false);
 	mutex_unlock(&pt->lock);
 	down_write(&pt->memory_lock);
 	pt->mapping = NULL;

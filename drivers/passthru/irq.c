@@ -106,7 +106,7 @@ static void passthru_vector_mask(struct passthru_device *pt,
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->lock, flags);
-	if (!v->masked && pt->irqs.type == PASSTHRU_IRQ_INTX) {
+	if (!v->masked && pt->irqs.type == PASSTHRU_IRQ_INTX && v->trigger) {
 		if (pt->irqs.intx_disable)
 			pci_intx(pt->pdev, 0);
 		else
@@ -132,6 +132,8 @@ static bool passthru_vector_unmask(struct passthru_device *pt,
 		fire = v->pending;
 		v->pending = false;
 		v->masked = false;
+	} else if (!v->trigger) {
+		/* No eventfd, no line requested: nothing to unmask. */
 	} else if (v->masked && !pt->irqs.intx_disable) {
 		enable_irq(v->irq);
 		v->masked = false;
@@ -145,13 +147,27 @@ static bool passthru_vector_unmask(struct passthru_device *pt,
 	return fire;
 }
 
+/*
+ * The signal an unmask through the eventfd owes.  The vector outlives this
+ * work (teardown flushes it first).  Its eventfd is read under the
+ * vector's lock and signalled outside it (the unmask eventfd's wake-up
+ * takes that lock under the eventfd's own); an INTx eventfd swap clears
+ * it under the same lock, then flushes this work before the old one is
+ * put.
+ */
 static void passthru_intx_resend(struct work_struct *work)
 {
 	struct passthru_irqs *irqs = container_of(work, struct passthru_irqs,
 						  resend);
+	struct passthru_vector *v = &irqs->vec[0];
+	struct eventfd_ctx *trigger;
+	unsigned long flags;
 
-	/* The vector outlives this work: teardown flushes it first. */
-	passthru_eventfd_signal(irqs->vec[0].trigger);
+	spin_lock_irqsave(&v->lock, flags);
+	trigger = v->trigger;
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (trigger)
+		passthru_eventfd_signal(trigger);
 }
 
 static int passthru_unmask_wakeup(wait_queue_entry_t *wait, unsigned int mode,
@@ -216,9 +232,9 @@ static int passthru_unmask_set(struct passthru_device *pt, int fd)
 	init_poll_funcptr(&irqs->unmask_table, passthru_unmask_queue);
 	events = vfs_poll(f.file, &irqs->unmask_table);
 	fdput(f);
-	/* Written before it was set: act on it now. */
+	/* Written before it was set: act on it now (@pt->lock held). */
 	if ((events & EPOLLIN) &&
-	    passthru_vector_unmask(pt, &irqs->vec[0]))
+	    passthru_vector_unmask(pt, &irqs->vec[0]) && irqs->vec[0].trigger)
 		passthru_eventfd_signal(irqs->vec[0].trigger);
 	return 0;
 }
@@ -249,42 +265,69 @@ static int passthru_vector_swap(struct passthru_device *pt, unsigned int i,
 		return 0;
 	}
 
-	/* INTx: the line is requested only with an eventfd. */
+	/*
+	 * INTx: the line is requested only with an eventfd.  The function's
+	 * INTx-disable bit is changed under the vector's lock, which the
+	 * handler holds around pci_check_and_mask_intx(), so neither
+	 * read-modify-write of the command register undoes the other; and
+	 * the eventfd is changed under it too, for the resend work and the
+	 * unmask eventfd's wake-up, which run without @pt->lock.
+	 */
 	*old = v->trigger;
 	if (v->trigger) {
+		spin_lock_irqsave(&v->lock, flags);
+		if (irqs->intx_disable)
+			pci_intx(pt->pdev, 0);
+		spin_unlock_irqrestore(&v->lock, flags);
 		free_irq(v->irq, v);
+		spin_lock_irqsave(&v->lock, flags);
 		v->trigger = NULL;
+		v->masked = false;
+		spin_unlock_irqrestore(&v->lock, flags);
+		/* A resend that read the old eventfd has signalled it. */
+		flush_work(&irqs->resend);
 	}
 	if (!ctx)
 		return 0;
+	spin_lock_irqsave(&v->lock, flags);
 	v->masked = false;
 	v->trigger = ctx;
+	spin_unlock_irqrestore(&v->lock, flags);
 	ret = request_irq(v->irq, passthru_intx_handler,
 			  irqs->intx_disable ? IRQF_SHARED : 0, v->name, v);
 	if (ret) {
+		spin_lock_irqsave(&v->lock, flags);
 		v->trigger = NULL;
+		spin_unlock_irqrestore(&v->lock, flags);
 		return ret;
 	}
-	if (irqs->intx_disable)
+	spin_lock_irqsave(&v->lock, flags);
+	if (irqs->intx_disable && !v->masked)
 		pci_intx(pt->pdev, 1);
+	spin_unlock_irqrestore(&v->lock, flags);
 	return 0;
 }
 
-/* Tear the active one of INTx, MSI and MSI-X down. */
+/*
+ * Tear the active one of INTx, MSI and MSI-X down.  MSI-X's teardown masks
+ * its vectors in the table, so memory decode is on meanwhile (the function
+ * is in D0: passthru_set_irqs() and passthru_region_stop() see to it).
+ */
 static void passthru_irqs_disable(struct passthru_device *pt)
 {
 	struct passthru_irqs *irqs = &pt->irqs;
 	struct eventfd_ctx *old;
 	unsigned int i;
+	u16 cmd = 0;
 
 	if (irqs->type < 0)
 		return;
+	if (irqs->type == PASSTHRU_IRQ_MSIX)
+		cmd = passthru_memory_lock_and_enable(pt);
 	if (irqs->type == PASSTHRU_IRQ_INTX) {
 		/* No more unmask wake-ups, so no more resend work. */
 		passthru_unmask_clear(pt);
 		flush_work(&irqs->resend);
-		if (irqs->intx_disable)
-			pci_intx(pt->pdev, 0);
 	}
 	for (i = 0; i < irqs->nvec; i++) {
 		passthru_vector_swap(pt, i, NULL, &old);
@@ -296,6 +339,8 @@ static void passthru_irqs_disable(struct passthru_device *pt)
 	}
 	if (irqs->type != PASSTHRU_IRQ_INTX)
 		pci_free_irq_vectors(pt->pdev);
+	if (irqs->type == PASSTHRU_IRQ_MSIX)
+		passthru_memory_unlock_and_restore(pt, cmd);
 	kfree(irqs->vec);
 	irqs->vec = NULL;
 	irqs->nvec = 0;
@@ -305,31 +350,34 @@ static void passthru_irqs_disable(struct passthru_device *pt)
 }
 
 /*
- * Make @index the active type with room for @want vectors: INTx one, MSI
- * exactly @want (their number is visible to the function), MSI-X as many
- * of the table's @max as the host gives, at least @want.
+ * Make @index the active type with @want vectors (INTx: one): host vectors
+ * are taken for what the VMM uses, not for the whole MSI-X table.  MSI-X's
+ * setup writes its table, so memory decode is on meanwhile.
  */
 static int passthru_irqs_enable(struct passthru_device *pt, unsigned int index,
-				unsigned int want, unsigned int max)
+				unsigned int want)
 {
 	struct passthru_irqs *irqs = &pt->irqs;
 	struct pci_dev *pdev = pt->pdev;
 	int n, ret = -ENOMEM;
 	unsigned int i;
+	u16 cmd = 0;
 
 	passthru_irqs_disable(pt);
+	if (index == PASSTHRU_IRQ_MSIX)
+		cmd = passthru_memory_lock_and_enable(pt);
 	if (index == PASSTHRU_IRQ_INTX) {
 		n = 1;
 		irqs->intx_disable = pci_intx_mask_supported(pdev);
 	} else {
-		n = pci_alloc_irq_vectors(pdev, want,
-					  index == PASSTHRU_IRQ_MSI ? want : max,
+		n = pci_alloc_irq_vectors(pdev, want, want,
 					  index == PASSTHRU_IRQ_MSI ?
 					  PCI_IRQ_MSI : PCI_IRQ_MSIX);
 		if (n < 0) {
-			pci_info(pdev, "cannot enable %u %s vectors for the VMM (%d)\n",
-				 want, passthru_irq_names[index], n);
-			return n == -EINVAL ? -ENOSPC : n;
+			pci_info_ratelimited(pdev, "cannot enable %u %s vectors for the VMM (%d)\n",
+					     want, passthru_irq_names[index], n);
+			ret = n == -EINVAL ? -ENOSPC : n;
+			goto err_decode;
 		}
 	}
 	irqs->vec = kcalloc(n, sizeof(*irqs->vec), GFP_KERNEL_ACCOUNT);
@@ -356,6 +404,8 @@ static int passthru_irqs_enable(struct passthru_device *pt, unsigned int index,
 	}
 	irqs->type = index;
 	irqs->nvec = n;
+	if (index == PASSTHRU_IRQ_MSIX)
+		passthru_memory_unlock_and_restore(pt, cmd);
 	return 0;
 
 err_vectors:
@@ -369,25 +419,98 @@ err_vectors:
 err:
 	if (index != PASSTHRU_IRQ_INTX)
 		pci_free_irq_vectors(pdev);
+err_decode:
+	if (index == PASSTHRU_IRQ_MSIX)
+		passthru_memory_unlock_and_restore(pt, cmd);
 	return ret;
 }
 
-/* Read @count eventfds from @data; -1 entries become NULL. */
-static struct eventfd_ctx **passthru_get_eventfds(u64 data, unsigned int count)
+/* What an MSI-X vector keeps across passthru_msix_grow(). */
+struct passthru_kept {
+	struct eventfd_ctx *trigger;
+	bool masked;
+};
+
+/*
+ * MSI-X: @want vectors in place of the enabled ones, which keep their
+ * eventfds and masks.  An enabled MSI-X cannot gain vectors on every
+ * kernel passthru supports, so it is enabled anew: an interrupt raised
+ * meanwhile may be lost.  On failure no type is active.
+ */
+static int passthru_msix_grow(struct passthru_device *pt, unsigned int want)
+{
+	struct passthru_irqs *irqs = &pt->irqs;
+	unsigned int i, n = irqs->nvec;
+	struct passthru_kept *kept;
+	struct eventfd_ctx *none;
+	unsigned long flags;
+	int ret;
+
+	kept = kcalloc(n, sizeof(*kept), GFP_KERNEL_ACCOUNT);
+	if (!kept)
+		return -ENOMEM;
+	/* The eventfds move out of the old vectors, their references too. */
+	for (i = 0; i < n; i++) {
+		kept[i].masked = irqs->vec[i].masked;
+		passthru_vector_swap(pt, i, NULL, &kept[i].trigger);
+	}
+	ret = passthru_irqs_enable(pt, PASSTHRU_IRQ_MSIX, want);
+	for (i = 0; i < n; i++) {
+		struct passthru_vector *v;
+
+		if (!kept[i].trigger)
+			continue;
+		if (ret) {
+			eventfd_ctx_put(kept[i].trigger);
+			continue;
+		}
+		v = &irqs->vec[i];
+		/* MSI-X swaps cannot fail, and the new vector had none. */
+		passthru_vector_swap(pt, i, kept[i].trigger, &none);
+		spin_lock_irqsave(&v->lock, flags);
+		v->masked = kept[i].masked;
+		spin_unlock_irqrestore(&v->lock, flags);
+	}
+	kfree(kept);
+	return ret;
+}
+
+/**
+ * passthru_irq_copy_fds() - copy in the descriptors of a PASSTHRU_SET_IRQS
+ * @set: the struct, copied in
+ *
+ * SET_IRQS copies its array of descriptors before it takes the device's
+ * lock, so that a VMM whose array faults forever (userfaultfd) cannot hold
+ * up remove().  The block is validated later, under the lock: a copy that
+ * failed is reported only if the call gets that far.
+ *
+ * Context: process context; no passthru lock held.
+ * Return: the descriptors (kfree() them), NULL when the call takes none,
+ * or an ERR_PTR() for passthru_set_irqs() to return.
+ */
+s32 *passthru_irq_copy_fds(const struct passthru_irq_set *set)
+{
+	if (!(set->flags & (PASSTHRU_IRQ_SET_EVENTFD |
+			    PASSTHRU_IRQ_SET_UNMASK_EVENTFD)) ||
+	    !set->count || set->count > PASSTHRU_MAX_VECTORS)
+		return NULL;
+	return memdup_user(u64_to_user_ptr(set->data),
+			   set->count * sizeof(s32));
+}
+
+/* The eventfds of @fds, copied in; -1 entries become NULL. */
+static struct eventfd_ctx **passthru_get_eventfds(const s32 *fds,
+						  unsigned int count)
 {
 	struct eventfd_ctx **ctx;
-	s32 *fds;
 	unsigned int i;
 	int ret = 0;
 
-	fds = memdup_user(u64_to_user_ptr(data), count * sizeof(*fds));
 	if (IS_ERR(fds))
 		return ERR_CAST(fds);
 	ctx = kcalloc(count, sizeof(*ctx), GFP_KERNEL);
-	if (!ctx) {
-		kfree(fds);
+	if (!ctx)
 		return ERR_PTR(-ENOMEM);
-	}
 	for (i = 0; i < count && !ret; i++) {
 		if (fds[i] < 0)
 			continue;
@@ -397,7 +520,6 @@ static struct eventfd_ctx **passthru_get_eventfds(u64 data, unsigned int count)
 			ctx[i] = NULL;
 		}
 	}
-	kfree(fds);
 	if (!ret)
 		return ctx;
 	while (i--)
@@ -410,7 +532,7 @@ static struct eventfd_ctx **passthru_get_eventfds(u64 data, unsigned int count)
 /* PASSTHRU_IRQ_SET_EVENTFD on INTx, MSI or MSI-X. */
 static int passthru_irqs_set_eventfds(struct passthru_device *pt,
 				      struct passthru_irq_set *set,
-				      unsigned int max)
+				      const s32 *fds)
 {
 	struct passthru_irqs *irqs = &pt->irqs;
 	struct eventfd_ctx **ctx, **old;
@@ -426,7 +548,7 @@ static int passthru_irqs_set_eventfds(struct passthru_device *pt,
 	}
 	if (!pt->vm)
 		return -EPERM;
-	ctx = passthru_get_eventfds(set->data, set->count);
+	ctx = passthru_get_eventfds(fds, set->count);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	old = kcalloc(set->count, sizeof(*old), GFP_KERNEL);
@@ -435,13 +557,15 @@ static int passthru_irqs_set_eventfds(struct passthru_device *pt,
 		goto out;
 	}
 	if (irqs->type != set->index) {
-		ret = passthru_irqs_enable(pt, set->index, end, max);
+		ret = passthru_irqs_enable(pt, set->index, end);
 		if (ret)
 			goto out;
 	} else if (end > irqs->nvec) {
 		/* MSI: the function sees its number of vectors. */
-		ret = set->index == PASSTHRU_IRQ_MSI ? -EINVAL : -ENOSPC;
-		goto out;
+		ret = set->index == PASSTHRU_IRQ_MSI ? -EINVAL :
+		      passthru_msix_grow(pt, end);
+		if (ret)
+			goto out;
 	}
 	/* Keep the old eventfds until the whole block has its new ones. */
 	for (i = 0; i < set->count && !ret; i++) {
@@ -476,7 +600,7 @@ out:
 
 /* The error and request notifications: one eventfd each. */
 static int passthru_notify_set(struct passthru_device *pt,
-			       struct passthru_irq_set *set)
+			       struct passthru_irq_set *set, const s32 *fds)
 {
 	struct eventfd_ctx **slot = &pt->irqs.notify[set->index -
 						     PASSTHRU_IRQ_ERROR];
@@ -489,7 +613,7 @@ static int passthru_notify_set(struct passthru_device *pt,
 	}
 	if (set->flags != PASSTHRU_IRQ_SET_EVENTFD)
 		return -EINVAL;
-	ctx = set->count ? passthru_get_eventfds(set->data, 1) : NULL;
+	ctx = set->count ? passthru_get_eventfds(fds, 1) : NULL;
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	if (*slot)
@@ -552,11 +676,13 @@ int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info
  * passthru_set_irqs() - PASSTHRU_SET_IRQS
  * @pt: the device, its lock held and not removed
  * @set: the struct, copied in
+ * @fds: what passthru_irq_copy_fds() returned for @set
  *
  * Context: process context.
  * Return: 0 or a negative errno, as the uAPI header lists.
  */
-int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set)
+int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
+		      const s32 *fds)
 {
 	struct passthru_irqs *irqs = &pt->irqs;
 	unsigned int i, count;
@@ -569,21 +695,22 @@ int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set)
 	if (set->start > count || set->count > count - set->start)
 		return -EINVAL;
 	if (set->index >= PASSTHRU_IRQ_ERROR)
-		return passthru_notify_set(pt, set);
+		return passthru_notify_set(pt, set, fds);
 
 	switch (set->flags) {
 	case PASSTHRU_IRQ_SET_EVENTFD:
-		return passthru_irqs_set_eventfds(pt, set, count);
-	case PASSTHRU_IRQ_SET_UNMASK_EVENTFD: {
-		s32 fd;
-
+		/* The MSI-X table does not answer in D3hot. */
+		if (pt->d3hot && (set->index == PASSTHRU_IRQ_MSIX ||
+				  irqs->type == PASSTHRU_IRQ_MSIX))
+			return -EIO;
+		return passthru_irqs_set_eventfds(pt, set, fds);
+	case PASSTHRU_IRQ_SET_UNMASK_EVENTFD:
 		if (set->index != PASSTHRU_IRQ_INTX || set->start ||
 		    set->count != 1 || irqs->type != PASSTHRU_IRQ_INTX)
 			return -EINVAL;
-		if (copy_from_user(&fd, u64_to_user_ptr(set->data), sizeof(fd)))
-			return -EFAULT;
-		return passthru_unmask_set(pt, fd);
-	}
+		if (IS_ERR(fds))
+			return PTR_ERR(fds);
+		return passthru_unmask_set(pt, fds[0]);
 	default:
 		break;
 	}

@@ -50,6 +50,26 @@ unsigned int passthru_access_width(u64 pos, u64 len)
 }
 
 /**
+ * passthru_layout_clamp() - how much of a transfer a region holds
+ * @l: the region's layout
+ * @pos: first byte of the transfer
+ * @count: bytes asked for
+ * @n: set to the bytes from @pos to the lesser of @pos + @count and the
+ *	region's end
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL if @pos is not inside the region.
+ */
+int passthru_layout_clamp(const struct passthru_layout *l, u64 pos,
+			  size_t count, size_t *n)
+{
+	if (pos >= l->size)
+		return -EINVAL;
+	*n = min_t(u64, count, l->size - pos);
+	return 0;
+}
+
+/**
  * passthru_layout_exclude() - give bytes of a region to the host
  * @l: the region's layout
  * @start: first byte
@@ -82,8 +102,10 @@ bool passthru_layout_excluded(const struct passthru_layout *l, u64 pos, u64 len)
 {
 	unsigned int i;
 
+	/* [pos, pos + len) meets [start, last]; written so that none wraps. */
 	for (i = 0; i < l->nexcl; i++)
-		if (pos <= l->excl[i].last && pos + len - 1 >= l->excl[i].start)
+		if (pos <= l->excl[i].last &&
+		    (pos >= l->excl[i].start || l->excl[i].start - pos < len))
 			return true;
 	return false;
 }
@@ -155,9 +177,15 @@ bool passthru_layout_mmap_ok(const struct passthru_layout *l, u64 pos, u64 len)
 	if (!len || (pos | len) & ~PAGE_MASK)
 		return false;
 	n = passthru_layout_areas(l, areas, ARRAY_SIZE(areas));
-	for (i = 0; i < n; i++)
-		if (pos >= areas[i].offset &&
-		    len <= areas[i].offset + areas[i].size - pos)
+	for (i = 0; i < n; i++) {
+		u64 into;
+
+		/* Each subtraction is of a smaller value: none can wrap. */
+		if (pos < areas[i].offset)
+			continue;
+		into = pos - areas[i].offset;
+		if (into < areas[i].size && len <= areas[i].size - into)
 			return true;
+	}
 	return false;
 }

@@ -23,6 +23,11 @@ module_param_named(max_devices_per_vm, passthru_max_devices_per_vm, uint, 0644);
 MODULE_PARM_DESC(max_devices_per_vm,
 		 "Most devices one VM may have attached (default 16)");
 
+unsigned int passthru_max_vms_per_user = 64;
+module_param_named(max_vms_per_user, passthru_max_vms_per_user, uint, 0644);
+MODULE_PARM_DESC(max_vms_per_user,
+		 "Most VMs (each an IOMMU domain) one user may hold open at once (default 64)");
+
 bool passthru_allow_unsafe_interrupts;
 module_param_named(allow_unsafe_interrupts, passthru_allow_unsafe_interrupts,
 		   bool, 0644);

@@ -20,8 +20,11 @@
  *                          with remove(); remove() sets @removed under it,
  *                          and an ioctl that finds @removed set fails with
  *                          ENODEV without touching the hardware
- *   passthru_vm.lock       a VM's mappings, usable ranges and groups
- *   mmap_lock              taken by pinning and copy_to_user() inside it
+ *   passthru_vm.lock       a VM's mappings, usable ranges and groups;
+ *                          no user memory is touched under it
+ *   mmap_lock              not taken under either lock above: user
+ *                          memory is copied and pinned before they are
+ *                          taken or after they are dropped
  *   iommu_group mutex      taken by the IOMMU core inside all of the above
  */
 #ifndef PASSTHRU_PRIV_H
@@ -48,6 +51,7 @@ struct vm_area_struct;
 struct address_space;
 struct iommu_domain;
 struct mm_struct;
+struct user_struct;
 struct pci_dev;
 struct pci_saved_state;
 struct eventfd_ctx;
@@ -94,6 +98,8 @@ struct passthru_layout {
 
 int passthru_region_decode(u64 off, unsigned int *index, u64 *pos);
 unsigned int passthru_access_width(u64 pos, u64 len);
+int passthru_layout_clamp(const struct passthru_layout *l, u64 pos,
+			  size_t count, size_t *n);
 int passthru_layout_exclude(struct passthru_layout *l, u64 start, u64 len);
 bool passthru_layout_excluded(const struct passthru_layout *l, u64 pos, u64 len);
 unsigned int passthru_layout_areas(const struct passthru_layout *l,
@@ -198,6 +204,8 @@ struct passthru_irqs {
  *	back whenever the VMM lets go
  * @d3hot: the VMM put the function in D3hot; set under @lock and
  *	@memory_lock, BAR accesses fail while it is set
+ * @rom_bad: the ROM's header was found invalid, so it is not read again
+ *	(each try would log); under @lock
  * @dirty: the function was opened since its last reset; under @lock
  * @irqs: interrupts and notifications given to the VMM; under @lock
  * @release_wq: woken when the node's file is closed
@@ -222,6 +230,7 @@ struct passthru_device {
 	bool cfg_built;
 	struct pci_saved_state *host_state;
 	bool d3hot;
+	bool rom_bad;
 	bool dirty;
 	struct passthru_irqs irqs;
 	wait_queue_head_t release_wq;
@@ -234,7 +243,9 @@ struct passthru_device {
  *	creation (see "Lock order" above)
  * @domain: the VM's IOMMU paging domain
  * @mm: the address space of the process that created the VM (mmgrab()ed);
- *	mappings pin its memory and charge its locked_vm
+ *	only it may map, and its pinned_vm shows the pinned pages
+ * @user: the user who created the VM (a reference is held), charged for
+ *	every pinned page
  * @mappings: the DMA mappings, an interval tree of &struct passthru_dma
  * @usable: usable IOVA ranges: the aperture minus reserved regions
  * @groups: attached IOMMU groups (struct passthru_vm_group, vm.c)
@@ -246,6 +257,7 @@ struct passthru_vm {
 	struct mutex lock; /* see "Lock order" above */
 	struct iommu_domain *domain;
 	struct mm_struct *mm;
+	struct user_struct *user;
 	struct rb_root_cached mappings;
 	struct passthru_ranges usable;
 	struct list_head groups;
@@ -255,6 +267,7 @@ struct passthru_vm {
 
 /* main.c: module parameters */
 extern unsigned int passthru_max_devices_per_vm;
+extern unsigned int passthru_max_vms_per_user;
 extern bool passthru_allow_unsafe_interrupts;
 extern unsigned int passthru_release_timeout_ms;
 
@@ -368,14 +381,21 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);
 void passthru_region_revoke(struct passthru_device *pt);
 int passthru_region_reset(struct passthru_device *pt);
+void passthru_region_stop(struct passthru_device *pt);
 void passthru_region_quiesce(struct passthru_device *pt, bool device_locked);
+u16 passthru_memory_lock_and_enable(struct passthru_device *pt);
+void passthru_memory_unlock_and_restore(struct passthru_device *pt, u16 cmd);
 void passthru_region_release(struct passthru_device *pt);
 
 /* irq.c */
 void passthru_irq_init(struct passthru_device *pt);
 void passthru_irq_quiet(struct passthru_device *pt);
 int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info);
-int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set);
+/* The most vectors a function can have: an MSI-X table's 2048 entries. */
+#define PASSTHRU_MAX_VECTORS 2048
+s32 *passthru_irq_copy_fds(const struct passthru_irq_set *set);
+int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
+		      const s32 *fds);
 void passthru_irq_release(struct passthru_device *pt);
 bool passthru_irq_notify(struct passthru_device *pt, unsigned int index);
 

@@ -16,6 +16,7 @@
  */
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -185,15 +186,65 @@ static unsigned int passthru_vpower(const struct passthru_device *pt)
 	return pt->cfg->vconfig[pm + PCI_PM_CTRL] & PCI_PM_CTRL_STATE_MASK;
 }
 
-/* Back to D0 with the state saved on the way to D3hot; memory_lock held. */
+/*
+ * Back to D0 with the state saved on the way to D3hot; memory_lock held.
+ * pci_restore_state() rewrites the MSI-X table after the command register,
+ * so with the VMM's memory decode off those writes would reach a function
+ * that cannot take them: the state is restored with decode on, then the
+ * VMM's command register is put back.
+ */
 static void passthru_power_up(struct passthru_device *pt)
 {
+	struct pci_dev *pdev = pt->pdev;
+	u32 *saved = &pdev->saved_config_space[PCI_COMMAND / 4];
+	u16 cmd = *saved;
+
 	lockdep_assert_held_write(&pt->memory_lock);
 	if (!pt->d3hot)
 		return;
-	pci_set_power_state(pt->pdev, PCI_D0);
-	pci_restore_state(pt->pdev);
+	pci_set_power_state(pdev, PCI_D0);
+	*saved |= PCI_COMMAND_MEMORY;
+	pci_restore_state(pdev);
+	pci_write_config_word(pdev, PCI_COMMAND, cmd);
 	pt->d3hot = false;
+}
+
+/**
+ * passthru_memory_lock_and_enable() - make the BARs answer a host access
+ * @pt: the device, in D0
+ *
+ * For the host's own accesses to the function's memory (the MSI-X table)
+ * on the VMM's behalf: takes memory_lock for writing, which holds off the
+ * VMM's mapped accesses, and turns memory decode on if the VMM had it off.
+ *
+ * Context: process context; @pt->lock held.
+ * Return: the command register, for passthru_memory_unlock_and_restore().
+ */
+u16 passthru_memory_lock_and_enable(struct passthru_device *pt)
+{
+	u16 cmd;
+
+	lockdep_assert_held(&pt->lock);
+	down_write(&pt->memory_lock);
+	pci_read_config_word(pt->pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(pt->pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	return cmd;
+}
+
+/**
+ * passthru_memory_unlock_and_restore() - undo passthru_memory_lock_and_enable()
+ * @pt: the device
+ * @cmd: what passthru_memory_lock_and_enable() returned
+ *
+ * Context: process context; @pt->lock held.
+ */
+void passthru_memory_unlock_and_restore(struct passthru_device *pt, u16 cmd)
+{
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(pt->pdev, PCI_COMMAND, cmd);
+	up_write(&pt->memory_lock);
 }
 
 /*
@@ -364,11 +415,16 @@ static int passthru_rom_read(struct passthru_device *pt, u64 pos, u8 *buf,
 	size_t size;
 
 	lockdep_assert_held(&pt->lock);
-	if (pt->d3hot)
+	/* pci_map_rom() reads the device and logs what it finds there. */
+	if (pt->d3hot || pt->rom_bad ||
+	    !passthru_decode_on(pt->pdev, PASSTHRU_REGION_READ))
 		return -EIO;
 	rom = pci_map_rom(pt->pdev, &size);
-	if (!rom)
+	if (!rom) {
+		/* Its header is not a ROM's: it will not become one. */
+		pt->rom_bad = true;
 		return -EIO;
+	}
 	if (pos + len > size)
 		memset(buf, 0xff, len);
 	else
@@ -405,9 +461,9 @@ ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
 	l = &pt->layout[index];
 	if (!(l->caps & (write ? PASSTHRU_REGION_WRITE : PASSTHRU_REGION_READ)))
 		return -EINVAL;
-	if (pos >= l->size)
-		return -EINVAL;
-	count = min_t(u64, count, l->size - pos);
+	ret = passthru_layout_clamp(l, pos, count, &count);
+	if (ret)
+		return ret;
 	bounce = kmalloc(min_t(size_t, count, PASSTHRU_BOUNCE_SIZE),
 			 GFP_KERNEL_ACCOUNT);
 	if (!bounce)
@@ -477,6 +533,23 @@ static int passthru_fill_table(pte_t *pte, unsigned long addr, void *data)
 }
 
 /*
+ * Defence in depth, apart from mmap()'s check of the mappable areas: the
+ * whole mapping lies inside a mappable BAR, so that no fault can insert a
+ * page past the BAR's end whatever mmap() let through.
+ */
+static bool passthru_mapping_in_bar(struct passthru_device *pt,
+				    unsigned int index, u64 pos, u64 len)
+{
+	u64 end;
+
+	if (index >= PCI_STD_NUM_BARS ||
+	    !(pt->layout[index].caps & PASSTHRU_REGION_MMAP))
+		return false;
+	return !check_add_overflow(pos, len, &end) &&
+	       end <= pci_resource_len(pt->pdev, index);
+}
+
+/*
  * A fault maps up to 1 GiB of the mapping around it, not one page: a VMM
  * touching a large BAR takes one fault per GiB rather than per page.  The
  * page tables are walked (and allocated) by apply_to_page_range(), once
@@ -499,6 +572,12 @@ static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 
 	if (passthru_region_decode(off, &index, &pos))
 		return VM_FAULT_SIGBUS;
+	if (!passthru_mapping_in_bar(pt, index, pos,
+				     vma->vm_end - vma->vm_start)) {
+		dev_err_ratelimited(&pt->pdev->dev, "refused a fault of a mapping that does not lie inside BAR%u\n",
+				    index);
+		return VM_FAULT_SIGBUS;
+	}
 	f.pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
 	addr = max(vma->vm_start, vmf->address & PUD_MASK);
 	f.end = min(vma->vm_end, (vmf->address & PUD_MASK) + PUD_SIZE);
@@ -529,13 +608,14 @@ static const struct vm_operations_struct passthru_mmap_ops = {
  * @vma: the new mapping
  *
  * Context: process context, mmap_lock held for writing.
- * Return: 0, or -EINVAL for a mapping that is not MAP_SHARED or not inside
- * one mappable area of a region.
+ * Return: 0, -EINVAL for a mapping that is not MAP_SHARED or not inside
+ * one mappable area of a region, or -ENODEV once the function was removed.
  */
 int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma)
 {
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	unsigned int index;
+	bool revoked;
 	u64 pos;
 
 	if (!(vma->vm_flags & VM_SHARED))
@@ -544,6 +624,12 @@ int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma)
 	    !passthru_layout_mmap_ok(&pt->layout[index], pos,
 				     vma->vm_end - vma->vm_start))
 		return -EINVAL;
+	/* Revoked by remove(), before it sets @removed. */
+	down_read(&pt->memory_lock);
+	revoked = pt->revoked;
+	up_read(&pt->memory_lock);
+	if (revoked)
+		return -ENODEV;
 	vma->vm_private_data = pt;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	passthru_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
@@ -652,10 +738,7 @@ void passthru_region_quiesce(struct passthru_device *pt, bool device_locked)
 	int ret;
 
 	lockdep_assert_held(&pt->lock);
-	down_write(&pt->memory_lock);
-	passthru_power_up(pt);
-	up_write(&pt->memory_lock);
-	pci_clear_master(pdev);
+	passthru_region_stop(pt);
 	if (pt->dirty) {
 		ret = passthru_reset_now(pdev, device_locked);
 		/* Without a reset method, trying again is no use. */
@@ -667,4 +750,29 @@ void passthru_region_quiesce(struct passthru_device *pt, bool device_locked)
 	}
 	pci_load_saved_state(pdev, pt->host_state);
 	pci_restore_state(pdev);
+	/*
+	 * The host's state but for bus mastering, which firmware often
+	 * leaves on: a function without a reset method would otherwise keep
+	 * DMA the VMM armed.
+	 */
+	pci_clear_master(pdev);
+}
+
+/**
+ * passthru_region_stop() - D0 and no DMA, before the VMM's state goes
+ * @pt: the device, its file closing or the function being removed
+ *
+ * Interrupt teardown writes the MSI-X table, which a function in D3hot
+ * cannot take, and a function left mastering could DMA while its VMM's
+ * memory is unmapped.
+ *
+ * Context: process context; @pt->lock held.
+ */
+void passthru_region_stop(struct passthru_device *pt)
+{
+	lockdep_assert_held(&pt->lock);
+	down_write(&pt->memory_lock);
+	passthru_power_up(pt);
+	up_write(&pt->memory_lock);
+	pci_clear_master(pt->pdev);
 }

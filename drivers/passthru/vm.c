@@ -8,6 +8,16 @@
  * device another, so it lives until the last of them lets go.  Freeing it
  * unmaps and unpins everything; destroy paths never fail.
  *
+ * Accounting.  Pinned pages are charged to the user who created the VM
+ * (its user_struct's locked_vm, the counter io_uring and iommufd use), so
+ * RLIMIT_MEMLOCK bounds them however many processes, VMs and passed fds
+ * the user spreads them over; the creator's mm shows them as VmPin.  The
+ * VMs (each an IOMMU domain) a user may hold at once are bounded by
+ * max_vms_per_user.
+ *
+ * No user memory is touched under passthru_vm.lock: pages are pinned
+ * before it is taken, and VM_INFO copies out after it is dropped.
+ *
  * Security rests on two kernel mechanisms, not on bookkeeping here: the
  * DMA-ownership API (iommu_group_claim_dma_owner()) refuses a group while
  * any member is driven by a host driver that uses the DMA API, and keeps
@@ -25,8 +35,11 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 #include "passthru_priv.h"
@@ -77,13 +90,71 @@ struct passthru_vm *passthru_vm_from_file(struct file *file)
 	return file->f_op == &passthru_vm_fops ? file->private_data : NULL;
 }
 
-/* Give locked_vm back to the VM's mm, if it still exists. */
+/*
+ * Charge @npages pinned pages to the VM's user, refused (ENOMEM) past the
+ * caller's RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK, and show them in the
+ * creator's mm as VmPin.
+ */
+static int passthru_vm_charge(struct passthru_vm *vm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	atomic_long_t *locked = &vm->user->locked_vm;
+	unsigned long cur, new;
+
+	if (capable(CAP_IPC_LOCK)) {
+		atomic_long_add(npages, locked);
+	} else {
+		do {
+			cur = atomic_long_read(locked);
+			if (check_add_overflow(cur, npages, &new) || new > limit)
+				return -ENOMEM;
+		} while (atomic_long_cmpxchg(locked, cur, new) != cur);
+	}
+	atomic64_add(npages, &vm->mm->pinned_vm);
+	return 0;
+}
+
 static void passthru_vm_uncharge(struct passthru_vm *vm, unsigned long npages)
 {
-	if (mmget_not_zero(vm->mm)) {
-		account_locked_vm(vm->mm, npages, false);
-		mmput(vm->mm);
+	atomic_long_sub(npages, &vm->user->locked_vm);
+	atomic64_sub(npages, &vm->mm->pinned_vm);
+}
+
+/* VMs per user (uid -> count as an xarray value), for max_vms_per_user. */
+static DEFINE_XARRAY(passthru_vm_users);
+static DEFINE_MUTEX(passthru_vm_users_lock);
+
+static int passthru_vm_user_get(struct user_struct *user)
+{
+	unsigned long uid = from_kuid(&init_user_ns, user->uid), n;
+	int ret;
+
+	mutex_lock(&passthru_vm_users_lock);
+	n = xa_to_value(xa_load(&passthru_vm_users, uid) ?: xa_mk_value(0));
+	if (n >= READ_ONCE(passthru_max_vms_per_user)) {
+		pr_warn_ratelimited("cannot create a VM: uid %lu already holds %lu (max_vms_per_user)\n",
+				    uid, n);
+		ret = -EMFILE;
+	} else {
+		ret = xa_err(xa_store(&passthru_vm_users, uid,
+				      xa_mk_value(n + 1), GFP_KERNEL));
 	}
+	mutex_unlock(&passthru_vm_users_lock);
+	return ret;
+}
+
+static void passthru_vm_user_put(struct user_struct *user)
+{
+	unsigned long uid = from_kuid(&init_user_ns, user->uid), n;
+
+	mutex_lock(&passthru_vm_users_lock);
+	n = xa_to_value(xa_load(&passthru_vm_users, uid));
+	/* Storing a smaller value in an existing entry does not allocate. */
+	if (n > 1)
+		xa_store(&passthru_vm_users, uid, xa_mk_value(n - 1), GFP_KERNEL);
+	else
+		xa_erase(&passthru_vm_users, uid);
+	mutex_unlock(&passthru_vm_users_lock);
 }
 
 static void passthru_unpin_runs(struct passthru_run *runs, unsigned long nr,
@@ -129,6 +200,8 @@ static void passthru_vm_free(struct kref *kref)
 	iommu_domain_free(vm->domain);
 	passthru_ranges_free(&vm->usable);
 	mmdrop(vm->mm);
+	passthru_vm_user_put(vm->user);
+	free_uid(vm->user);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
 }
@@ -260,6 +333,12 @@ passthru_vm_group_attach(struct passthru_vm *vm, struct pci_dev *pdev)
 		goto err_free;
 	}
 	ret = iommu_attach_group(vm->domain, vg->group);
+	if (ret == -EFAULT && !RB_EMPTY_ROOT(&vm->mappings.rb_root)) {
+		/* VT-d: the domain maps beyond this IOMMU's address width. */
+		pci_warn(pdev, "attach refused: the VM has DMA mappings beyond its IOMMU's address width; map below it\n");
+		ret = -EADDRINUSE;
+		goto err_release;
+	}
 	if (ret) {
 		pci_warn(pdev, "attach refused: its IOMMU cannot use this VM's domain (%d); use another VM\n",
 			 ret);
@@ -538,6 +617,17 @@ static int passthru_vm_map_dma(void *ctx, void *cmd)
 	dma->flags = map->flags;
 	dma->npages = map->length >> PAGE_SHIFT;
 
+	/*
+	 * Charged, then pinned, before the VM's lock: pinning may fault
+	 * without end (userfaultfd), and remove() needs the lock.
+	 */
+	ret = passthru_vm_charge(vm, dma->npages);
+	if (ret)
+		goto err_free;
+	ret = passthru_pin(vm, dma);
+	if (ret)
+		goto err_uncharge;
+
 	mutex_lock(&vm->lock);
 	if (!passthru_ranges_contain(&vm->usable, dma->start, dma->last)) {
 		ret = -ERANGE;
@@ -547,25 +637,19 @@ static int passthru_vm_map_dma(void *ctx, void *cmd)
 		ret = -EEXIST;
 		goto err_unlock;
 	}
-	ret = account_locked_vm(vm->mm, dma->npages, true);
-	if (ret)
-		goto err_unlock;
-	ret = passthru_pin(vm, dma);
-	if (ret)
-		goto err_uncharge;
 	ret = passthru_iommu_map_runs(vm, dma);
 	if (ret)
-		goto err_unpin;
+		goto err_unlock;
 	passthru_dma_insert(&vm->mappings, dma);
 	mutex_unlock(&vm->lock);
 	return 0;
 
-err_unpin:
-	passthru_unpin_runs(dma->runs, dma->nr_runs, false);
-err_uncharge:
-	account_locked_vm(vm->mm, dma->npages, false);
 err_unlock:
 	mutex_unlock(&vm->lock);
+	passthru_unpin_runs(dma->runs, dma->nr_runs, false);
+err_uncharge:
+	passthru_vm_uncharge(vm, dma->npages);
+err_free:
 	kvfree(dma->runs);
 	kfree(dma);
 	return ret;
@@ -610,17 +694,20 @@ static int passthru_vm_unmap_dma(void *ctx, void *cmd)
 static int passthru_vm_info(void *ctx, void *cmd)
 {
 	struct passthru_vm_info *info = cmd;
+	struct passthru_iova_range *ranges;
 	struct passthru_vm *vm = ctx;
+	unsigned int n;
 	int ret = 0;
 
 	if (info->__reserved)
 		return -EINVAL;
+	/* Copied out with no lock held, from a copy made under it. */
 	mutex_lock(&vm->lock);
-	if (info->num_ranges && vm->usable.n &&
-	    copy_to_user(u64_to_user_ptr(info->ranges), vm->usable.r,
-			 min(info->num_ranges, vm->usable.n) *
-			 sizeof(*vm->usable.r)))
-		ret = -EFAULT;
+	n = min(info->num_ranges, vm->usable.n);
+	ranges = n ? kmemdup(vm->usable.r, n * sizeof(*ranges),
+			     GFP_KERNEL_ACCOUNT) : NULL;
+	if (n && !ranges)
+		ret = -ENOMEM;
 	info->num_ranges = vm->usable.n;
 	info->pgsize_bitmap = vm->domain->pgsize_bitmap;
 	info->num_devices = vm->ndevices;
@@ -628,6 +715,10 @@ static int passthru_vm_info(void *ctx, void *cmd)
 	if (vm->ndevices && !vm->unremapped)
 		info->caps |= PASSTHRU_VM_INTR_REMAP;
 	mutex_unlock(&vm->lock);
+	if (!ret && n && copy_to_user(u64_to_user_ptr(info->ranges), ranges,
+				      n * sizeof(*ranges)))
+		ret = -EFAULT;
+	kfree(ranges);
 	return ret;
 }
 
@@ -656,6 +747,10 @@ static int passthru_vm_open(struct inode *inode, struct file *file)
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
+	vm->user = get_uid(current_user());
+	ret = passthru_vm_user_get(vm->user);
+	if (ret)
+		goto err_uid;
 	INIT_LIST_HEAD(&vm->groups);
 	vm->mappings = RB_ROOT_CACHED;
 	vm->domain = iommu_domain_alloc(&pci_bus_type);
@@ -677,6 +772,9 @@ static int passthru_vm_open(struct inode *inode, struct file *file)
 err_domain:
 	iommu_domain_free(vm->domain);
 err_free:
+	passthru_vm_user_put(vm->user);
+err_uid:
+	free_uid(vm->user);
 	kfree(vm);
 	return ret;
 }
@@ -697,15 +795,17 @@ static const struct file_operations passthru_vm_fops = {
 };
 
 /*
- * Anyone may create a VM: it reaches no device until a device node, which
- * file permissions guard, is attached to it, and the memory it pins is
- * charged to the caller's RLIMIT_MEMLOCK.
+ * A VM pins memory and holds an IOMMU domain, so creating one is a
+ * privilege: the node is root's (0600) until the administrator's udev rule
+ * hands it to a group, as /dev/kvm is (see the admin guide).  What a user
+ * who may open it can take is bounded all the same: pins by RLIMIT_MEMLOCK
+ * per user, VMs by max_vms_per_user.
  */
 static struct miscdevice passthru_vm_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "passthru-vm",
 	.nodename = "passthru/vm",
-	.mode = 0666,
+	.mode = 0600,
 	.fops = &passthru_vm_fops,
 };
 
@@ -728,4 +828,5 @@ int passthru_vm_init(void)
 void passthru_vm_exit(void)
 {
 	misc_deregister(&passthru_vm_misc);
+	xa_destroy(&passthru_vm_users);
 }

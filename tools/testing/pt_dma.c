@@ -11,7 +11,7 @@
  *   pt_dma attach BDF ERR   attaching gives errno ERR (a number; 0: works)
  *   pt_dma hold BDF FILE    attach, create FILE, then wait to be killed
  *   pt_dma quota BDF BDF    with max_devices_per_vm=1: second is ENOSPC
- *   pt_dma leaks BDF        pins and locked_vm return after unmap, close,
+ *   pt_dma leaks BDF        pins and VmPin return after unmap, close,
  *                           and kill -9 of a process holding 64 MiB
  *   pt_dma memlock          RLIMIT_MEMLOCK binds an unprivileged process
  *
@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -515,7 +516,7 @@ static long pinned(void)
 	return acq - rel;
 }
 
-/* This process's locked_vm in KiB (VmLck). */
+/* The pages this process's VMs pinned, in KiB (VmPin). */
 static long locked_kb(void)
 {
 	char line[128];
@@ -525,7 +526,7 @@ static long locked_kb(void)
 	if (!f)
 		die("/proc/self/status");
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld", &v) == 1)
+		if (sscanf(line, "VmPin: %ld", &v) == 1)
 			break;
 	fclose(f);
 	return v;
@@ -549,12 +550,12 @@ static int cmd_leaks(const char *bdf)
 	check(!err, "leaks: map 64 MiB", "%s", strerror(err));
 	check(pinned() - pin0 == pages, "leaks: 64 MiB of pages pinned",
 	      "%ld", pinned() - pin0);
-	check(locked_kb() - lck0 == 64 * 1024, "leaks: locked_vm charged",
+	check(locked_kb() - lck0 == 64 * 1024, "leaks: VmPin shows the pinned pages",
 	      "%ld kB", locked_kb() - lck0);
 	err = unmap(vm, 0x1000000, 64 * MIB, NULL);
 	check(!err && pinned() == pin0, "leaks: unmap releases every pin",
 	      "%s, %ld left", strerror(err), pinned() - pin0);
-	check(locked_kb() == lck0, "leaks: unmap returns locked_vm", "%ld kB",
+	check(locked_kb() == lck0, "leaks: unmap takes them off VmPin", "%ld kB",
 	      locked_kb() - lck0);
 
 	err = map(vm, 0x1000000, mem, 64 * MIB, RW);
@@ -566,7 +567,7 @@ static int cmd_leaks(const char *bdf)
 	close(dev);
 	check(pinned() == pin0, "leaks: closing the last file releases every pin",
 	      "%ld left", pinned() - pin0);
-	check(locked_kb() == lck0, "leaks: close returns locked_vm", "%ld kB",
+	check(locked_kb() == lck0, "leaks: close takes them off VmPin", "%ld kB",
 	      locked_kb() - lck0);
 	munmap(mem, 64 * MIB);
 
@@ -596,7 +597,7 @@ static int cmd_leaks(const char *bdf)
 	waitpid(pid, NULL, 0);
 	check(pinned() == pin0, "leaks: kill -9 of the child releases every pin",
 	      "%ld left", pinned() - pin0);
-	check(locked_kb() == lck0, "leaks: our locked_vm is unchanged", "%ld kB",
+	check(locked_kb() == lck0, "leaks: our VmPin is unchanged", "%ld kB",
 	      locked_kb() - lck0);
 	return failures ? 1 : 0;
 }
@@ -608,6 +609,8 @@ static int cmd_memlock(void)
 
 	if (pipe(p))
 		die("pipe");
+	/* The VM node is root's: the administrator grants it, as udev would. */
+	chmod("/dev/passthru/vm", 0666);
 	pid = fork();
 	if (pid == 0) {
 		struct rlimit rl = { 1 * MIB, 1 * MIB };
@@ -633,6 +636,7 @@ static int cmd_memlock(void)
 			err[1] = -1;
 		}
 		waitpid(pid, &status, 0);
+		chmod("/dev/passthru/vm", 0600);
 		check(err[0] == ENOMEM,
 		      "memlock: unprivileged map beyond RLIMIT_MEMLOCK is ENOMEM",
 		      "%s (status %#x)", strerror(err[0]), status);

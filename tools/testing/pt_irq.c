@@ -51,51 +51,6 @@ static void edu_wr(unsigned int off, uint32_t v)
 	__atomic_store_n((uint32_t *)(bar0 + off), v, __ATOMIC_RELAXED);
 }
 
-static int irq_info(int fd, unsigned int index, struct passthru_irq_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	info->index = index;
-	return pt_ioctl(fd, PASSTHRU_IRQ_INFO, info);
-}
-
-static int set_irqs(int fd, uint32_t flags, unsigned int index,
-		    unsigned int start, unsigned int count, const int32_t *data)
-{
-	struct passthru_irq_set s = {
-		.size = sizeof(s), .flags = flags, .index = index,
-		.start = start, .count = count, .data = (uintptr_t)data,
-	};
-
-	return pt_ioctl(fd, PASSTHRU_SET_IRQS, &s);
-}
-
-static int set_fds(int fd, unsigned int index, unsigned int start,
-		   unsigned int count, const int32_t *fds)
-{
-	return set_irqs(fd, PASSTHRU_IRQ_SET_EVENTFD, index, start, count, fds);
-}
-
-/* The eventfd's count after waiting up to @ms for it (0: none came). */
-static uint64_t wait_efd(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t v = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &v, sizeof(v)) != sizeof(v))
-		v = 0;
-	return v;
-}
-
-static int new_efd(void)
-{
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-
-	if (efd < 0)
-		die("eventfd");
-	return efd;
-}
-
 /* Open the node, attach it to a new VM, map the first page of BAR0. */
 static int open_attached(const char *bdf, int *vm)
 {
@@ -125,21 +80,6 @@ static int open_attached(const char *bdf, int *vm)
 	if (pwrite(fd, &cmd, 2, cfg + 4) != 2)
 		die("write command");
 	return fd;
-}
-
-/* How many lines of /proc/interrupts name @what. */
-static int proc_interrupts(const char *what)
-{
-	char line[512];
-	FILE *f = fopen("/proc/interrupts", "r");
-	int n = 0;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, what))
-			n++;
-	if (f)
-		fclose(f);
-	return n;
 }
 
 static int cmd_info(const char *bdf)

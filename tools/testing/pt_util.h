@@ -16,11 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/passthru.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 static int failures;
 
@@ -130,6 +136,68 @@ static inline unsigned int pt_find_cap(int fd, uint8_t id)
 		pos = cap[1];
 	}
 	return 0;
+}
+
+/* Interrupts: PASSTHRU_IRQ_INFO, PASSTHRU_SET_IRQS and their eventfds. */
+static inline int irq_info(int fd, unsigned int index, struct passthru_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->index = index;
+	return pt_ioctl(fd, PASSTHRU_IRQ_INFO, info);
+}
+
+static inline int set_irqs(int fd, uint32_t flags, unsigned int index,
+			   unsigned int start, unsigned int count,
+			   const int32_t *data)
+{
+	struct passthru_irq_set s = {
+		.size = sizeof(s), .flags = flags, .index = index,
+		.start = start, .count = count, .data = (uintptr_t)data,
+	};
+
+	return pt_ioctl(fd, PASSTHRU_SET_IRQS, &s);
+}
+
+static inline int set_fds(int fd, unsigned int index, unsigned int start,
+			  unsigned int count, const int32_t *fds)
+{
+	return set_irqs(fd, PASSTHRU_IRQ_SET_EVENTFD, index, start, count, fds);
+}
+
+/* The eventfd's count after waiting up to @ms for it (0: none came). */
+static inline uint64_t wait_efd(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t v = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &v, sizeof(v)) != sizeof(v))
+		v = 0;
+	return v;
+}
+
+static inline int new_efd(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	if (efd < 0)
+		die("eventfd");
+	return efd;
+}
+
+/* How many lines of /proc/interrupts name @what. */
+static inline int proc_interrupts(const char *what)
+{
+	char line[512];
+	FILE *f = fopen("/proc/interrupts", "r");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			n++;
+	if (f)
+		fclose(f);
+	return n;
 }
 
 #endif /* PT_UTIL_H */

@@ -58,8 +58,10 @@
  * - ``EFAULT``: part of the user range is not mapped in the process;
  * - ``EOPNOTSUPP``: part of the user range is a PFNMAP or I/O mapping (for
  *   example another device's BAR); these cannot be pinned;
- * - ``ENOMEM``: pinning would exceed RLIMIT_MEMLOCK (the process lacks
- *   CAP_IPC_LOCK), or the kernel is out of memory;
+ * - ``ENOMEM``: pinning would take the pages the user who created the VM
+ *   has pinned, in all its VMs together, past the caller's
+ *   RLIMIT_MEMLOCK (unless the caller has CAP_IPC_LOCK), or the kernel is
+ *   out of memory;
  * - ``EPERM``: a VM's memory calls come from a process other than the one
  *   that opened the VM; or attaching a device whose interrupts the IOMMU
  *   cannot remap, while the module parameter ``allow_unsafe_interrupts``
@@ -69,13 +71,20 @@
  *   IOMMU group is driven by a host driver (dmesg names it); or its IOMMU
  *   group is attached to another VM;
  * - ``ENOSPC``: the VM already has ``max_devices_per_vm`` devices;
+ * - ``EAGAIN`` from attach: the PCI core is busy with the function (a
+ *   reset through sysfs, an unbind), so it could not be reset; try again;
  * - ``EADDRINUSE``: attaching would make existing mappings unusable (they
  *   cover a reserved region of the device's group, or lie beyond its
  *   IOMMU's address width);
  * - ``EXDEV``: the device's IOMMU cannot use this VM's domain (a host with
  *   several, different IOMMUs); use another VM for it;
  * - ``ENODEV`` from open() of ``/dev/passthru/vm``: the host has no IOMMU
- *   for PCI devices.
+ *   for PCI devices;
+ * - ``EMFILE`` from open() of ``/dev/passthru/vm``: the user already holds
+ *   ``max_vms_per_user`` VMs (each one is an IOMMU domain);
+ * - ``EACCES`` from open(): the node's permissions.  ``/dev/passthru/vm``
+ *   is root's (mode 0600) until the administrator hands it to a group,
+ *   as ``/dev/kvm`` is; a device node the same.
  */
 
 /* 0xB8 is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
@@ -209,10 +218,13 @@ struct passthru_device_attach {
  * - PASSTHRU_DEVICE_RESET: the same, on request.  While the reset runs,
  *   a touch of a mapped BAR page waits for it to end; pread() and pwrite()
  *   too.  If the VMM had put the function in D3hot, it is back in D0.
- * - Close, and unbind or removal while open: bus mastering off, a reset,
- *   then the function leaves the VM and its config space is put back as
- *   the host had it when passthru claimed the function, so that it goes
- *   back to a host driver as it came.
+ * - Close, and unbind or removal while open: back to D0 and bus mastering
+ *   off before the interrupts are torn down, a reset, then the function
+ *   leaves the VM and its config space is put back as the host had it
+ *   when passthru claimed the function, bus mastering excepted: it stays
+ *   off, so that nothing the VMM armed can DMA.  After an unbind or
+ *   removal the function is the host's: the close of a file still open
+ *   on it touches nothing.
  *
  * The state after PASSTHRU_DEVICE_RESET is the state right after attach.
  */
@@ -252,7 +264,10 @@ struct passthru_device_reset {
  *   belong to the host: in them reads return all ones and writes are
  *   dropped, and their pages cannot be mapped.
  * - I/O port BARs: the same, with port accesses; never mappable.
- * - The ROM: read-only; its decode is enabled only for the read.
+ * - The ROM: read-only; its decode is enabled only for the read, and only
+ *   while the VMM has memory decode on (else ``EIO``, without a device
+ *   access).  A ROM whose header is invalid fails every read with
+ *   ``EIO``.
  * - Config space: virtualized.  The BARs and the ROM BAR are virtual
  *   (sizing with all ones works as on hardware, the real BARs never move);
  *   the command register passes I/O, memory and bus-master enables, parity
@@ -373,11 +388,18 @@ struct passthru_region_info {
  *   writes to it stay virtual) and each vector signals its eventfd.  The
  *   first SET_IRQS with eventfds enables the type: MSI with exactly as
  *   many vectors as the block ends at (the function sees that number),
- *   MSI-X with as many as the host gives, up to the table size, and at
- *   least as many as the block ends at.  Later blocks change the eventfds
+ *   MSI-X likewise with as many as the block ends at (one host vector per
+ *   vector used, not the whole table).  Later blocks change the eventfds
  *   of enabled vectors, or tear some down with -1, and touch nothing
- *   else; a block beyond the enabled vectors is refused (MSI: EINVAL, tear
- *   MSI down with @count 0 and enable it again with more; MSI-X: ENOSPC).
+ *   else.  A block beyond the enabled vectors: MSI refuses it (EINVAL;
+ *   tear MSI down with @count 0 and enable it again with more); MSI-X
+ *   grows to it, keeping the enabled vectors' eventfds and masks, by
+ *   enabling MSI-X anew (an interrupt raised meanwhile may be lost: a VMM
+ *   that knows how many vectors it needs sets them in one block).  The
+ *   host's accesses to the MSI-X table happen with memory decode on,
+ *   whatever the VMM left in the command register; in D3hot, where the
+ *   table does not answer, eventfd blocks on MSI-X, and on any index
+ *   while MSI-X is active, fail with EIO.
  *   A masked vector's interrupts are held as pending and delivered, once,
  *   at unmask.
  * - INTx is level-triggered: when it fires, the host masks it (with the
@@ -497,7 +519,9 @@ enum passthru_irq_set_flags {
  * (masking the notifications, an unmask eventfd on MSI), or a descriptor
  * that is not an eventfd; ``EBADF`` for a closed descriptor; ``EPERM``
  * when the device is not attached to a VM; ``ENOSPC`` when the host has
- * not enough interrupt vectors; ``EBUSY`` when INTx cannot be masked at
+ * not enough interrupt vectors; ``EIO`` for an eventfd block that would
+ * enable or disable MSI-X while the VMM has the function in D3hot;
+ * ``EBUSY`` when INTx cannot be masked at
  * the device and its line is shared; or an errno of the "General ioctl
  * format".
  */

@@ -220,16 +220,6 @@ pt_reset reset $EDU none
 
 # A bus reset: an e1000 alone behind its own root port; its receive
 # descriptor base (0x2800) must not survive.  Then back to e1000.
-pass_to_passthru() { # BDF
-	sysfs_write /sys/bus/pci/devices/$1/driver/unbind $1
-	sysfs_write /sys/bus/pci/devices/$1/driver_override passthru
-	sysfs_write /sys/bus/pci/drivers_probe $1
-}
-give_back() { # BDF DRIVER
-	sysfs_write /sys/bus/pci/drivers/passthru/unbind $1
-	sysfs_write /sys/bus/pci/devices/$1/driver_override ""
-	sysfs_write /sys/bus/pci/drivers/$2/bind $1
-}
 netif_of() { ls /sys/bus/pci/devices/$1/net 2>/dev/null | head -n 1; }
 # netif_up BDF: bring the function's interface up (through sysfs: the
 # debug kernel has no INET sockets for ip(8)) and see it up.
@@ -393,6 +383,9 @@ expect "hotplug: ignored, the revocation is logged" \
 # (nothing in the kernel log, with the host driver bound, with and without
 # an IOMMU), so only the error eventfd's loopback is tested (pt_irq info).
 skip "aer: an error injected by QEMU signals the error eventfd: QEMU 7.2 delivers no AER message to this guest"
+
+# What a hostile VMM or local user must not be able to do.
+. /tests/isol.sh
 
 # Revocation while open: unbind, then hot-remove.
 pt_test revoke $EDU unbind

@@ -43,6 +43,20 @@ group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 
 sysfs_write() { echo "$2" >"$1" 2>/dev/null; }
 
+# pass_to_passthru BDF: take the function from its driver, give it to passthru.
+pass_to_passthru() {
+	sysfs_write /sys/bus/pci/devices/$1/driver/unbind $1
+	sysfs_write /sys/bus/pci/devices/$1/driver_override passthru
+	sysfs_write /sys/bus/pci/drivers_probe $1
+}
+# give_back BDF [DRIVER]: from passthru back to DRIVER (or to none).
+give_back() {
+	sysfs_write /sys/bus/pci/drivers/passthru/unbind $1
+	sysfs_write /sys/bus/pci/devices/$1/driver_override ""
+	[ -n "${2:-}" ] && sysfs_write /sys/bus/pci/drivers/$2/bind $1
+	return 0
+}
+
 # Fixed addresses of the test bed (scripts/guest.sh places the devices).
 EDU=0000:00:03.0
 TESTDEV=0000:00:04.0

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make fuzz: the fuzzer for PT_FUZZ_OPS operations (default 10^6) on the
+# debug kernel (KASAN, lockdep, kmemleak, UBSAN), seeded with PT_FUZZ_SEED
+# (default: from the clock; the run prints it, and the same seed replays
+# it).  Judged like any tier; logs in out/debug.
+. "$(dirname "$0")/common.sh"
+"$TOP/scripts/deps.sh"
+export PT_MODE=fuzz
+export PT_APPEND="pt.ops=${PT_FUZZ_OPS:-1000000} ${PT_FUZZ_SEED:+pt.seed=$PT_FUZZ_SEED}"
+exec "$TOP/scripts/guest.sh" debug

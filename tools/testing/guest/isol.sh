@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# The isolation tests: what a hostile VMM or local user must not be able
+# to do (Documentation/threat-model.md).  Sourced by check.sh with
+# passthru loaded; run alone (pt.mode=isol, PT_MODE=isol scripts/guest.sh
+# vtd) it loads what it needs.
+. /tests/lib.sh
+variant=${1:-${variant:-vtd}}
+if ! grep -q '^passthru ' /proc/modules; then
+	[ -f /lib/modules/e1000e.ko ] && insmod /lib/modules/e1000e.ko
+	insmod $PT ids=1234:11e8
+fi
+
+pt_isol mmap $EDU
+nvme_driver=$(driver_of $NVME)
+pass_to_passthru $NVME
+pt_isol mmap $NVME
+pt_isol msix-decode $NVME
+give_back $NVME $nvme_driver
+pt_isol intx $EDU
+pt_isol pin-user
+e1000e_driver=$(driver_of $E1000E)
+pass_to_passthru $E1000E
+pt_isol rom $E1000E
+give_back $E1000E $e1000e_driver
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 1000
+pt_isol uffd $EDU
+sysfs_write /sys/module/passthru/parameters/release_timeout_ms 10000
+pt_isol master $EDU
+case $variant in
+vtd | debug) pt_isol errnos $EDU vtd ;;
+*) pt_isol errnos $EDU ;;
+esac
+
+# The fuzzer (make fuzz runs it longer), then a normal map, DMA and
+# interrupt must still work.
+pt_fuzz $EDU 100000
+pt_dma edu $EDU
+pt_irq edu-msi $EDU
