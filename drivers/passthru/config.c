@@ -18,13 +18,16 @@
 
 #include "passthru_priv.h"
 
-/* Set the masks of @len bytes at @off from little-endian @virt, @write. */
+/*
+ * Set the masks of @len bytes (at most 8) at @off from little-endian
+ * @virt, @write.
+ */
 static void cfg_rule(struct passthru_cfg *cfg, unsigned int off,
-		     unsigned int len, u32 virt, u32 write)
+		     unsigned int len, u64 virt, u64 write)
 {
 	unsigned int i;
 
-	for (i = 0; i < len && off + i < cfg->size; i++) {
+	for (i = 0; i < len && i < sizeof(virt) && off + i < cfg->size; i++) {
 		cfg->virt[off + i] = virt >> (8 * i);
 		cfg->write[off + i] = write >> (8 * i);
 	}
@@ -110,7 +113,7 @@ static void cfg_msi(struct passthru_cfg *cfg, unsigned int pos)
 			 0xffffffff);
 	cfg_rule(cfg, data, 2, 0xffff, 0xffff);
 	if (flags & PCI_MSI_FLAGS_MASKBIT)
-		cfg_rule(cfg, data + 4, 8, 0xffffffff, 0xffffffff);
+		cfg_rule(cfg, data + 4, 8, U64_MAX, U64_MAX);
 	/* The host's programming is not the VMM's business. */
 	put_unaligned_le16(flags & ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
 			   &cfg->vconfig[pos + PCI_MSI_FLAGS]);
