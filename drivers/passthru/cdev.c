@@ -81,7 +81,7 @@ static int passthru_device_attach(void *ctx, void *cmd)
 	if (ret)
 		goto out;
 	if (pt->vm) {
-		pci_warn(pt->pdev, "attach refused: already attached to a VM\n");
+		passthru_vmm_warn(pt->pdev, "attach refused: already attached to a VM\n");
 		ret = -EBUSY;
 	} else {
 		/* A clean device joins the VM; no reset method is no error. */

@@ -374,8 +374,8 @@ static int passthru_irqs_enable(struct passthru_device *pt, unsigned int index,
 					  index == PASSTHRU_IRQ_MSI ?
 					  PCI_IRQ_MSI : PCI_IRQ_MSIX);
 		if (n < 0) {
-			pci_info_ratelimited(pdev, "cannot enable %u %s vectors for the VMM (%d)\n",
-					     want, passthru_irq_names[index], n);
+			passthru_vmm_info(pdev, "cannot enable %u %s vectors for the VMM (%d)\n",
+					  want, passthru_irq_names[index], n);
 			ret = n == -EINVAL ? -ENOSPC : n;
 			goto err_decode;
 		}

@@ -56,6 +56,15 @@ struct pci_dev;
 struct pci_saved_state;
 struct eventfd_ctx;
 
+/*
+ * Log lines a VMM can cause as often as it likes (a refused attach, its
+ * attach and detach, a failed power change) are rate-limited.
+ */
+#define passthru_vmm_warn(pdev, fmt, ...) \
+	dev_warn_ratelimited(&(pdev)->dev, fmt, ##__VA_ARGS__)
+#define passthru_vmm_info(pdev, fmt, ...) \
+	dev_info_ratelimited(&(pdev)->dev, fmt, ##__VA_ARGS__)
+
 /* iova.c: IOVA arithmetic, pure logic */
 
 /**

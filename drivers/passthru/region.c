@@ -270,7 +270,8 @@ static void passthru_set_vpower(struct passthru_device *pt, unsigned int old)
 		if (!ret)
 			pt->d3hot = true;
 		else
-			pci_warn(pdev, "cannot enter D3hot for the VMM (%d)\n", ret);
+			passthru_vmm_warn(pdev, "cannot enter D3hot for the VMM (%d)\n",
+					  ret);
 	} else if (new == PASSTHRU_PMCSR_D0) {
 		passthru_power_up(pt);
 	} else {
@@ -574,8 +575,8 @@ static vm_fault_t passthru_mmap_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (!passthru_mapping_in_bar(pt, index, pos,
 				     vma->vm_end - vma->vm_start)) {
-		dev_err_ratelimited(&pt->pdev->dev, "refused a fault of a mapping that does not lie inside BAR%u\n",
-				    index);
+		passthru_vmm_warn(pt->pdev, "refused a fault of a mapping that does not lie inside BAR%u\n",
+				  index);
 		return VM_FAULT_SIGBUS;
 	}
 	f.pfn = (pci_resource_start(pt->pdev, index) + pos) >> PAGE_SHIFT;
@@ -745,8 +746,8 @@ void passthru_region_quiesce(struct passthru_device *pt, bool device_locked)
 		if (!ret || ret == -ENOTTY)
 			pt->dirty = false;
 		else
-			pci_warn(pdev, "reset on release failed (%d); it will be tried again at unbind\n",
-				 ret);
+			passthru_vmm_warn(pdev, "reset on release failed (%d); it will be tried again at unbind\n",
+					  ret);
 	}
 	pci_load_saved_state(pdev, pt->host_state);
 	pci_restore_state(pdev);

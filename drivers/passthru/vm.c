@@ -289,12 +289,12 @@ static void passthru_explain_claim(struct pci_dev *pdev,
 
 	iommu_group_for_each_dev(group, &b, passthru_find_blocker);
 	if (b.dev) {
-		pci_warn(pdev, "attach refused: %s in IOMMU group %d is driven by host driver %s; unbind it or bind it to passthru\n",
-			 dev_name(b.dev), iommu_group_id(group), b.driver);
+		passthru_vmm_warn(pdev, "attach refused: %s in IOMMU group %d is driven by host driver %s; unbind it or bind it to passthru\n",
+				  dev_name(b.dev), iommu_group_id(group), b.driver);
 		put_device(b.dev);
 	} else {
-		pci_warn(pdev, "attach refused: IOMMU group %d is in use by another VM or user-space driver\n",
-			 iommu_group_id(group));
+		passthru_vmm_warn(pdev, "attach refused: IOMMU group %d is in use by another VM or user-space driver\n",
+				  iommu_group_id(group));
 	}
 }
 
@@ -335,13 +335,13 @@ passthru_vm_group_attach(struct passthru_vm *vm, struct pci_dev *pdev)
 	ret = iommu_attach_group(vm->domain, vg->group);
 	if (ret == -EFAULT && !RB_EMPTY_ROOT(&vm->mappings.rb_root)) {
 		/* VT-d: the domain maps beyond this IOMMU's address width. */
-		pci_warn(pdev, "attach refused: the VM has DMA mappings beyond its IOMMU's address width; map below it\n");
+		passthru_vmm_warn(pdev, "attach refused: the VM has DMA mappings beyond its IOMMU's address width; map below it\n");
 		ret = -EADDRINUSE;
 		goto err_release;
 	}
 	if (ret) {
-		pci_warn(pdev, "attach refused: its IOMMU cannot use this VM's domain (%d); use another VM\n",
-			 ret);
+		passthru_vmm_warn(pdev, "attach refused: its IOMMU cannot use this VM's domain (%d); use another VM\n",
+				  ret);
 		ret = -EXDEV;
 		goto err_release;
 	}
@@ -351,8 +351,8 @@ passthru_vm_group_attach(struct passthru_vm *vm, struct pci_dev *pdev)
 	if (ret)
 		goto err_detach;
 	if (!passthru_dma_all_within(&vm->mappings, &rs)) {
-		pci_warn(pdev, "attach refused: the VM has DMA mappings in IOMMU group %d's reserved regions or beyond its IOMMU's address width\n",
-			 iommu_group_id(vg->group));
+		passthru_vmm_warn(pdev, "attach refused: the VM has DMA mappings in IOMMU group %d's reserved regions or beyond its IOMMU's address width\n",
+				  iommu_group_id(vg->group));
 		passthru_ranges_free(&rs);
 		ret = -EADDRINUSE;
 		goto err_detach;
@@ -421,7 +421,7 @@ int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt)
 	remapped = device_iommu_capable(&pdev->dev, IOMMU_CAP_INTR_REMAP) ||
 		   irq_domain_check_msi_remap();
 	if (!remapped && !passthru_allow_unsafe_interrupts) {
-		pci_warn(pdev, "attach refused: the IOMMU does not remap its interrupts, so a VM could forge any MSI; enable interrupt remapping, or load passthru with allow_unsafe_interrupts=1 to accept the risk\n");
+		passthru_vmm_warn(pdev, "attach refused: the IOMMU does not remap its interrupts, so a VM could forge any MSI; enable interrupt remapping, or load passthru with allow_unsafe_interrupts=1 to accept the risk\n");
 		return -EPERM;
 	}
 
@@ -430,8 +430,8 @@ int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt)
 		return -ENODEV;
 	mutex_lock(&vm->lock);
 	if (vm->ndevices >= passthru_max_devices_per_vm) {
-		pci_warn(pdev, "attach refused: the VM already has %u devices (max_devices_per_vm)\n",
-			 vm->ndevices);
+		passthru_vmm_warn(pdev, "attach refused: the VM already has %u devices (max_devices_per_vm)\n",
+				  vm->ndevices);
 		ret = -ENOSPC;
 		goto out;
 	}
@@ -447,12 +447,12 @@ int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt)
 	vm->ndevices++;
 	if (!remapped) {
 		vm->unremapped++;
-		pci_warn(pdev, "UNSAFE: attached without interrupt remapping (allow_unsafe_interrupts=1); the VM can forge interrupts\n");
+		passthru_vmm_warn(pdev, "UNSAFE: attached without interrupt remapping (allow_unsafe_interrupts=1); the VM can forge interrupts\n");
 	}
 	kref_get(&vm->kref);
 	pt->vm = vm;
 	pt->unremapped = !remapped;
-	pci_info(pdev, "attached to a VM (IOMMU group %d)\n", iommu_group_id(group));
+	passthru_vmm_info(pdev, "attached to a VM (IOMMU group %d)\n", iommu_group_id(group));
 out:
 	mutex_unlock(&vm->lock);
 	iommu_group_put(group);
@@ -485,7 +485,7 @@ void passthru_vm_detach(struct passthru_device *pt)
 	mutex_unlock(&vm->lock);
 	iommu_group_put(group);
 	pt->vm = NULL;
-	pci_info(pt->pdev, "detached from its VM\n");
+	passthru_vmm_info(pt->pdev, "detached from its VM\n");
 	passthru_vm_put(vm);
 }
 
