@@ -59,7 +59,7 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs, and the NVMe example on libpassthru.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_bench; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
@@ -75,7 +75,7 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_bench nvme-read pt_lib passthru; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench nvme-read pt_lib passthru; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"
@@ -109,6 +109,9 @@ bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
 	append+=" intel_iommu=on" ;;
 esac
 [ $variant = kunit ] && append+=" printk.time=0"
+# The fault-injection sweep fails slab allocations of these caches only
+# (tools/testing/pt_failnth.c says why); the flag costs nothing otherwise.
+[ $flavour = debug ] && append+=" slub_debug=A,kmalloc-cg-*"
 qemu+=(-device edu,addr=03.0)
 case $variant in
 bench) qemu+=(-object memory-backend-ram,id=shm,size=256M,share=on

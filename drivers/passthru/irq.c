@@ -490,12 +490,21 @@ static int passthru_msix_grow(struct passthru_device *pt, unsigned int want)
  */
 s32 *passthru_irq_copy_fds(const struct passthru_irq_set *set)
 {
+	s32 *fds;
+
 	if (!(set->flags & (PASSTHRU_IRQ_SET_EVENTFD |
 			    PASSTHRU_IRQ_SET_UNMASK_EVENTFD)) ||
 	    !set->count || set->count > PASSTHRU_MAX_VECTORS)
 		return NULL;
-	return memdup_user(u64_to_user_ptr(set->data),
-			   set->count * sizeof(s32));
+	fds = kmalloc_array(set->count, sizeof(*fds), GFP_KERNEL_ACCOUNT);
+	if (!fds)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(fds, u64_to_user_ptr(set->data),
+			   set->count * sizeof(*fds))) {
+		kfree(fds);
+		return ERR_PTR(-EFAULT);
+	}
+	return fds;
 }
 
 /* The eventfds of @fds, copied in; -1 entries become NULL. */
@@ -508,7 +517,7 @@ static struct eventfd_ctx **passthru_get_eventfds(const s32 *fds,
 
 	if (IS_ERR(fds))
 		return ERR_CAST(fds);
-	ctx = kcalloc(count, sizeof(*ctx), GFP_KERNEL);
+	ctx = kcalloc(count, sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < count && !ret; i++) {
@@ -551,7 +560,7 @@ static int passthru_irqs_set_eventfds(struct passthru_device *pt,
 	ctx = passthru_get_eventfds(fds, set->count);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	old = kcalloc(set->count, sizeof(*old), GFP_KERNEL);
+	old = kcalloc(set->count, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!old) {
 		ret = -ENOMEM;
 		goto out;

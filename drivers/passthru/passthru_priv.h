@@ -57,6 +57,10 @@ struct pci_saved_state;
 struct eventfd_ctx;
 
 /*
+ * Every allocation a user's call makes is GFP_KERNEL_ACCOUNT: charged to
+ * the caller's memory cgroup, and what the fault-injection sweep fails
+ * (tools/testing/pt_failnth.c).
+ *
  * Log lines a VMM can cause as often as it likes (a refused attach, its
  * attach and detach, a failed power change) are rate-limited.
  */

@@ -126,7 +126,7 @@ static int passthru_config_build(struct passthru_device *pt)
 	lockdep_assert_held(&pt->lock);
 	if (pt->cfg_built)
 		return 0;
-	real = kzalloc(pt->pdev->cfg_size, GFP_KERNEL);
+	real = kzalloc(pt->pdev->cfg_size, GFP_KERNEL_ACCOUNT);
 	if (!real)
 		return -ENOMEM;
 	for (i = 0; i < PCI_CFG_SPACE_SIZE; i += 4) {

@@ -137,7 +137,7 @@ static int passthru_vm_user_get(struct user_struct *user)
 		ret = -EMFILE;
 	} else {
 		ret = xa_err(xa_store(&passthru_vm_users, uid,
-				      xa_mk_value(n + 1), GFP_KERNEL));
+				      xa_mk_value(n + 1), GFP_KERNEL_ACCOUNT));
 	}
 	mutex_unlock(&passthru_vm_users_lock);
 	return ret;
@@ -151,7 +151,8 @@ static void passthru_vm_user_put(struct user_struct *user)
 	n = xa_to_value(xa_load(&passthru_vm_users, uid));
 	/* Storing a smaller value in an existing entry does not allocate. */
 	if (n > 1)
-		xa_store(&passthru_vm_users, uid, xa_mk_value(n - 1), GFP_KERNEL);
+		xa_store(&passthru_vm_users, uid, xa_mk_value(n - 1),
+			 GFP_KERNEL_ACCOUNT);
 	else
 		xa_erase(&passthru_vm_users, uid);
 	mutex_unlock(&passthru_vm_users_lock);
@@ -533,7 +534,7 @@ static int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 
 	if (dma->flags & PASSTHRU_DMA_WRITE)
 		gup |= FOLL_WRITE;
-	pages = (struct page **)__get_free_page(GFP_KERNEL);
+	pages = (struct page **)__get_free_page(GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return -ENOMEM;
 	while (done < dma->npages) {

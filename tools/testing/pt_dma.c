@@ -490,32 +490,6 @@ static int cmd_quota(const char *a, const char *b)
 	return failures ? 1 : 0;
 }
 
-/*
- * Pages pinned system-wide (FOLL_PIN), from /proc/vmstat, after folding the
- * per-CPU counter deltas in (without that the counters lag by up to the
- * per-CPU threshold).
- */
-static long pinned(void)
-{
-	char line[128];
-	long acq = -1, rel = -1, v;
-	FILE *f;
-
-	if (write_file("/proc/sys/vm/stat_refresh", "1"))
-		die("/proc/sys/vm/stat_refresh");
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		die("/proc/vmstat");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
-			acq = v;
-		if (sscanf(line, "nr_foll_pin_released %ld", &v) == 1)
-			rel = v;
-	}
-	fclose(f);
-	return acq - rel;
-}
-
 /* The pages this process's VMs pinned, in KiB (VmPin). */
 static long locked_kb(void)
 {
@@ -535,7 +509,7 @@ static long locked_kb(void)
 static int cmd_leaks(const char *bdf)
 {
 	const long pages = 64 * MIB / PG;
-	long pin0 = pinned(), lck0 = locked_kb();
+	long pin0 = pt_pins(), lck0 = locked_kb();
 	int vm, dev, err, p[2];
 	uint8_t *mem;
 	char c;
@@ -548,25 +522,25 @@ static int cmd_leaks(const char *bdf)
 	mem = anon(64 * MIB);
 	err = map(vm, 0x1000000, mem, 64 * MIB, RW);
 	check(!err, "leaks: map 64 MiB", "%s", strerror(err));
-	check(pinned() - pin0 == pages, "leaks: 64 MiB of pages pinned",
-	      "%ld", pinned() - pin0);
+	check(pt_pins() - pin0 == pages, "leaks: 64 MiB of pages pinned",
+	      "%ld", pt_pins() - pin0);
 	check(locked_kb() - lck0 == 64 * 1024, "leaks: VmPin shows the pinned pages",
 	      "%ld kB", locked_kb() - lck0);
 	err = unmap(vm, 0x1000000, 64 * MIB, NULL);
-	check(!err && pinned() == pin0, "leaks: unmap releases every pin",
-	      "%s, %ld left", strerror(err), pinned() - pin0);
+	check(!err && pt_pins() == pin0, "leaks: unmap releases every pin",
+	      "%s, %ld left", strerror(err), pt_pins() - pin0);
 	check(locked_kb() == lck0, "leaks: unmap takes them off VmPin", "%ld kB",
 	      locked_kb() - lck0);
 
 	err = map(vm, 0x1000000, mem, 64 * MIB, RW);
 	check(!err, "leaks: map 64 MiB again", "%s", strerror(err));
 	close(vm);
-	check(pinned() - pin0 == pages,
+	check(pt_pins() - pin0 == pages,
 	      "leaks: closing the VM with a device attached keeps the mapping",
-	      "%ld", pinned() - pin0);
+	      "%ld", pt_pins() - pin0);
 	close(dev);
-	check(pinned() == pin0, "leaks: closing the last file releases every pin",
-	      "%ld left", pinned() - pin0);
+	check(pt_pins() == pin0, "leaks: closing the last file releases every pin",
+	      "%ld left", pt_pins() - pin0);
 	check(locked_kb() == lck0, "leaks: close takes them off VmPin", "%ld kB",
 	      locked_kb() - lck0);
 	munmap(mem, 64 * MIB);
@@ -590,13 +564,13 @@ static int cmd_leaks(const char *bdf)
 	close(p[1]);
 	if (read(p[0], &c, 1) != 1)
 		c = '?';
-	check(c == 'y' && pinned() - pin0 == pages,
+	check(c == 'y' && pt_pins() - pin0 == pages,
 	      "leaks: a child holds 64 MiB of mappings", "%c, %ld pinned", c,
-	      pinned() - pin0);
+	      pt_pins() - pin0);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	check(pinned() == pin0, "leaks: kill -9 of the child releases every pin",
-	      "%ld left", pinned() - pin0);
+	check(pt_pins() == pin0, "leaks: kill -9 of the child releases every pin",
+	      "%ld left", pt_pins() - pin0);
 	check(locked_kb() == lck0, "leaks: our VmPin is unchanged", "%ld kB",
 	      locked_kb() - lck0);
 	return failures ? 1 : 0;

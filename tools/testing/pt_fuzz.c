@@ -90,6 +90,7 @@ static unsigned int nareas[PASSTHRU_NUM_REGIONS];
 static uint64_t rsize[PASSTHRU_NUM_REGIONS];
 static uint8_t *mem;		/* 64 pages of memory to map for DMA */
 static unsigned long ops, oracle_fail;
+static double start_ms;
 static char first_fail[256];
 
 static void oracle(int ok, const char *fmt, ...)
@@ -467,6 +468,9 @@ static void run_ops(unsigned long n)
 	unsigned long i;
 
 	for (i = 0; i < n; i++, ops++) {
+		if (ops && !(ops % 10000) && getpid() == getpgrp())
+			printf("# %lu operations, %.1f s\n", ops,
+			       (now_ms() - start_ms) / 1e3);
 		switch (below(100)) {
 		case 0 ... 24:
 			op_device_ioctl();
@@ -495,24 +499,6 @@ static void run_ops(unsigned long n)
 	}
 }
 
-static long pins(void)
-{
-	char line[128];
-	long acq = 0, rel = 0;
-	FILE *f;
-
-	write_file("/proc/sys/vm/stat_refresh", "1");
-	f = fopen("/proc/vmstat", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nr_foll_pin_acquired %ld", &acq) != 1 &&
-		    sscanf(line, "nr_foll_pin_released %ld", &rel) != 1)
-			continue;
-	}
-	if (f)
-		fclose(f);
-	return acq - rel;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 10000;
@@ -533,7 +519,7 @@ int main(int argc, char **argv)
 	printf("# pt_fuzz %s %lu %#llx (rerun with these arguments)\n", bdf, n,
 	       (unsigned long long)seed);
 	signal(SIGPIPE, SIG_IGN);
-	before = pins();
+	before = pt_pins();
 	mem = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	for (i = 0; i < 4; i++)
@@ -541,6 +527,7 @@ int main(int argc, char **argv)
 	open_attached();
 	learn_regions();
 	t0 = now_ms();
+	start_ms = t0;
 	run_ops(n);
 	close(dev);
 	close(vm);
@@ -550,8 +537,8 @@ int main(int argc, char **argv)
 	printf("# %lu operations in %.1f s\n", ops, (now_ms() - t0) / 1e3);
 	check(!oracle_fail, "fuzz: every oracle held", "%lu violations, first: %s",
 	      oracle_fail, first_fail);
-	check(pins() == before, "fuzz: every pin released once the files closed",
-	      "%ld pages still pinned", pins() - before);
+	check(pt_pins() == before, "fuzz: every pin released once the files closed",
+	      "%ld pages still pinned", pt_pins() - before);
 	check(proc_interrupts("passthru-") == 0,
 	      "fuzz: no interrupt left requested", "%d",
 	      proc_interrupts("passthru-"));

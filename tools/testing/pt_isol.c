@@ -309,29 +309,6 @@ static int cmd_intx(const char *bdf)
 	return failures ? 1 : 0;
 }
 
-static long vmstat_read(const char *name)
-{
-	char line[128];
-	size_t n = strlen(name);
-	FILE *f;
-	long v = -1;
-
-	write_file("/proc/sys/vm/stat_refresh", "1");
-	f = fopen("/proc/vmstat", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ' ')
-			v = atol(line + n + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static long pins(void)
-{
-	return vmstat_read("nr_foll_pin_acquired") -
-	       vmstat_read("nr_foll_pin_released");
-}
-
 /*
  * A child as uid 65534 with RLIMIT_MEMLOCK @limit: open a VM, map
  * @bytes of fresh memory, send the VM over @sock and exit.  Writes the
@@ -411,7 +388,7 @@ static int cmd_pin_user(void)
 	const char *maxvms = "/sys/module/passthru/parameters/max_vms_per_user";
 	size_t limit = 8 << 20;
 	int vms[40], res[2], i, mapped = 0, enomem = 0, emfile = 0;
-	long before = pins(), during;
+	long before = pt_pins(), during;
 	struct stat st = { 0 };
 	int err = stat(node, &st) ? errno : 0;
 
@@ -426,7 +403,7 @@ static int cmd_pin_user(void)
 		mapped += vms[i] >= 0 && !res[1];
 		enomem += vms[i] >= 0 && res[1] == ENOMEM;
 	}
-	during = pins() - before;
+	during = pt_pins() - before;
 	printf("# 40 VMs of uid 65534: %d mapped 8 MiB, %d ENOMEM, %ld pages pinned\n",
 	       mapped, enomem, during);
 	check(mapped == 1 && enomem == 39 && during <= (long)(limit / PG),
@@ -435,8 +412,8 @@ static int cmd_pin_user(void)
 	for (i = 0; i < 40; i++)
 		if (vms[i] >= 0)
 			close(vms[i]);
-	check(pins() == before, "memlock: closing the VMs unpins everything",
-	      "%ld pages left", pins() - before);
+	check(pt_pins() == before, "memlock: closing the VMs unpins everything",
+	      "%ld pages left", pt_pins() - before);
 	i = pin_run(limit, limit, res);
 	check(i >= 0 && !res[1],
 	      "memlock: the user's charge went back with the VMs",
@@ -462,8 +439,8 @@ static int cmd_pin_user(void)
 		close(i);
 	write_file(maxvms, "64");
 	chmod(node, 0600);
-	check(pins() == before, "memlock: no pin left", "%ld pages",
-	      pins() - before);
+	check(pt_pins() == before, "memlock: no pin left", "%ld pages",
+	      pt_pins() - before);
 	return failures ? 1 : 0;
 }
 
@@ -668,6 +645,32 @@ static double unbind_while_stuck(const char *bdf, struct stuck_call *call,
 	return unbind_ms;
 }
 
+/*
+ * One call of the VMM (on the device file, or on the VM file if @on_vm)
+ * whose user pointer *@ptr is set to a page that is never served, while
+ * the function is unbound: the unbind must not wait for it.
+ */
+static void stuck_case(const char *bdf, int on_vm, unsigned long cmd,
+		       void *arg, __u64 *ptr, const char *name)
+{
+	struct stuck_call call = { .cmd = cmd, .arg = arg };
+	int fd, vm, uffd;
+	void *page;
+	double ms;
+
+	fd = open_attached(bdf, &vm);
+	page = stuck_page(&uffd);
+	if (!page)
+		die("userfaultfd");
+	*ptr = (uintptr_t)page;
+	call.fd = on_vm ? vm : fd;
+	ms = unbind_while_stuck(bdf, &call, uffd, page);
+	check(ms < 5000, name, "%.0f ms", ms);
+	close(fd);
+	close(vm);
+	close(uffd);
+}
+
 static int cmd_uffd(const char *bdf)
 {
 	struct passthru_irq_set set = { .size = sizeof(set),
@@ -678,85 +681,34 @@ static int cmd_uffd(const char *bdf)
 						 PASSTHRU_DMA_WRITE,
 					.iova = 1 << 20, .length = PG };
 	struct passthru_vm_info vi = { .size = sizeof(vi), .num_ranges = 4 };
-	struct stuck_call call;
-	int fd, vm, uffd;
-	void *page;
-	double ms;
 
-	/* The VMM's array of eventfds for SET_IRQS. */
-	fd = open_attached(bdf, &vm);
-	page = stuck_page(&uffd);
-	if (!page)
-		die("userfaultfd");
-	set.data = (uintptr_t)page;
-	call = (struct stuck_call){ .fd = fd, .cmd = PASSTHRU_SET_IRQS,
-				    .arg = &set };
-	ms = unbind_while_stuck(bdf, &call, uffd, page);
-	check(ms < 5000, "uffd: unbind does not wait for a SET_IRQS stuck on its array",
-	      "%.0f ms", ms);
-	close(fd);
-	close(vm);
-	close(uffd);
-
-	/* The VMM's memory for MAP_DMA: pinning faults. */
-	fd = open_attached(bdf, &vm);
-	page = stuck_page(&uffd);
-	if (!page)
-		die("userfaultfd");
-	map.vaddr = (uintptr_t)page;
-	call = (struct stuck_call){ .fd = vm, .cmd = PASSTHRU_VM_MAP_DMA,
-				    .arg = &map };
-	ms = unbind_while_stuck(bdf, &call, uffd, page);
-	check(ms < 5000, "uffd: unbind does not wait for a MAP_DMA pinning a stuck page",
-	      "%.0f ms", ms);
-	close(fd);
-	close(vm);
-	close(uffd);
-
-	/* The VMM's buffer for VM_INFO's ranges. */
-	fd = open_attached(bdf, &vm);
-	page = stuck_page(&uffd);
-	if (!page)
-		die("userfaultfd");
-	vi.ranges = (uintptr_t)page;
-	call = (struct stuck_call){ .fd = vm, .cmd = PASSTHRU_VM_INFO,
-				    .arg = &vi };
-	ms = unbind_while_stuck(bdf, &call, uffd, page);
-	check(ms < 5000, "uffd: unbind does not wait for a VM_INFO writing a stuck page",
-	      "%.0f ms", ms);
-	close(fd);
-	close(vm);
-	close(uffd);
+	stuck_case(bdf, 0, PASSTHRU_SET_IRQS, &set, &set.data,
+		   "uffd: unbind does not wait for a SET_IRQS stuck on its array");
+	stuck_case(bdf, 1, PASSTHRU_VM_MAP_DMA, &map, &map.vaddr,
+		   "uffd: unbind does not wait for a MAP_DMA pinning a stuck page");
+	stuck_case(bdf, 1, PASSTHRU_VM_INFO, &vi, &vi.ranges,
+		   "uffd: unbind does not wait for a VM_INFO writing a stuck page");
 	check(access("/dev/passthru/vm", F_OK) == 0 &&
 	      node_open(bdf) >= 0, "uffd: the function is claimed again", "%s",
 	      strerror(errno));
 	return failures ? 1 : 0;
 }
 
-/* The command register as the host sees it, through sysfs. */
-static int host_command(const char *bdf)
+/* The command register as the host sees it, through sysfs: read, or write @set. */
+static int host_command(const char *bdf, int set)
 {
 	char path[128];
-	uint16_t cmd;
+	uint16_t cmd = set;
 	int fd, n;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
 	fd = open(path, O_RDWR);
-	n = pread(fd, &cmd, 2, PCI_COMMAND);
+	if (set >= 0)
+		n = pwrite(fd, &cmd, 2, PCI_COMMAND);
+	else
+		n = pread(fd, &cmd, 2, PCI_COMMAND);
 	close(fd);
 	return n == 2 ? cmd : -1;
-}
-
-static int set_host_command(const char *bdf, uint16_t cmd)
-{
-	char path[128];
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
-	n = pwrite(fd, &cmd, 2, PCI_COMMAND);
-	close(fd);
-	return n == 2 ? 0 : -1;
 }
 
 static int cmd_master(const char *bdf)
@@ -765,15 +717,16 @@ static int cmd_master(const char *bdf)
 
 	/* Claimed with bus mastering on, as firmware often leaves it. */
 	write_file("/sys/bus/pci/drivers/passthru/unbind", bdf);
-	cmd = host_command(bdf);
-	set_host_command(bdf, cmd | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY);
+	cmd = host_command(bdf, -1);
+	host_command(bdf, cmd | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY);
 	write_file("/sys/bus/pci/drivers_probe", bdf);
-	check(host_command(bdf) & PCI_COMMAND_MASTER,
-	      "master: claimed with bus mastering on", "%#x", host_command(bdf));
+	check(host_command(bdf, -1) & PCI_COMMAND_MASTER,
+	      "master: claimed with bus mastering on", "%#x",
+	      host_command(bdf, -1));
 	fd = open_attached(bdf, &vm);
 	close(fd);
 	close(vm);
-	cmd = host_command(bdf);
+	cmd = host_command(bdf, -1);
 	check(cmd >= 0 && !(cmd & PCI_COMMAND_MASTER),
 	      "master: off once the VMM let go", "command %#x", cmd);
 	return failures ? 1 : 0;

@@ -138,6 +138,32 @@ static inline unsigned int pt_find_cap(int fd, uint8_t id)
 	return 0;
 }
 
+/*
+ * Pages pinned system-wide (FOLL_PIN), from /proc/vmstat, after folding the
+ * per-CPU counter deltas in (without that the counters lag by up to the
+ * per-CPU threshold).
+ */
+static inline long pt_pins(void)
+{
+	char line[128];
+	long acq = -1, rel = -1, v;
+	FILE *f;
+
+	if (write_file("/proc/sys/vm/stat_refresh", "1"))
+		die("/proc/sys/vm/stat_refresh");
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		die("/proc/vmstat");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
+			acq = v;
+		if (sscanf(line, "nr_foll_pin_released %ld", &v) == 1)
+			rel = v;
+	}
+	fclose(f);
+	return acq - rel;
+}
+
 /* Interrupts: PASSTHRU_IRQ_INFO, PASSTHRU_SET_IRQS and their eventfds. */
 static inline int irq_info(int fd, unsigned int index, struct passthru_irq_info *info)
 {

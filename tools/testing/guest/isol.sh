@@ -36,3 +36,33 @@ esac
 pt_fuzz $EDU 100000
 pt_dma edu $EDU
 pt_irq edu-msi $EDU
+
+# Fault injection (the debug kernel): each call with its N-th allocation
+# or user copy failing, N = 1, 2, ... until it succeeds.  GFP_KERNEL
+# allocations are exempt by default; nothing may print a stack (a splat).
+if [ -e /sys/kernel/debug/failslab ]; then
+	for a in failslab fail_page_alloc fail_usercopy; do
+		d=/sys/kernel/debug/$a
+		[ -d $d ] || continue
+		echo 0 >$d/verbose
+		[ -e $d/ignore-gfp-wait ] && echo N >$d/ignore-gfp-wait
+		[ -e $d/ignore-gfp-highmem ] && echo N >$d/ignore-gfp-highmem
+		[ -e $d/min-order ] && echo 0 >$d/min-order
+		[ -e $d/cache-filter ] && echo Y >$d/cache-filter
+	done
+	pt_failnth $EDU
+else
+	skip "failnth: every unwind path: this kernel has no fault injection"
+fi
+
+# Races, 10 s each on the debug kernel.
+case $variant in
+debug) race_s=10 ;;
+*) race_s=5 ;;
+esac
+for r in map-unmap fault-reset irq-swap irq-close unbind kill; do
+	pt_race $r $EDU $race_s
+done
+expect "race: edu is claimed after the races" test -c /dev/passthru/$EDU
+# Every ioctl against hot-unplug: the edu in the hotpluggable slot.
+pt_race hotunplug $HP_EDU $race_s

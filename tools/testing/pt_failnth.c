@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_failnth: every unwind path, by fault injection.
+ *
+ *   pt_failnth BDF
+ *
+ * For each call of passthru's uAPI (the opens, every ioctl of both node
+ * types, pread/pwrite, mmap and its fault), in a fresh state each time:
+ * make the N-th fault-injection site the call reaches fail (slab and page
+ * allocations, user copies: /proc/thread-self/fail-nth), for N = 1, 2, ...
+ * until the call runs without reaching the N-th site.  After each try the
+ * state is torn down, and the pins must balance; the host judges splats
+ * and the kmemleak scan at the end of the run.  One line per call, with
+ * the number of sites swept.  Needs a kernel with CONFIG_FAULT_INJECTION
+ * and the failslab / fail_page_alloc / fail_usercopy attributes set to
+ * reach GFP_KERNEL allocations (isol.sh does that on the debug kernel).
+ *
+ * Slab failures are limited to the accounted kmalloc caches (the debug
+ * guest boots with slub_debug=A,kmalloc-cg-*, and failslab's cache-filter
+ * is on): every allocation passthru makes for a user is
+ * GFP_KERNEL_ACCOUNT, while Linux 6.1's /proc/irq registration, in
+ * request_irq(), ignores its own (unaccounted) allocation failures and
+ * WARNs when the interrupt is freed later: a kernel flaw this sweep would
+ * otherwise report as passthru's.  Page allocations and user copies are
+ * failed everywhere.
+ */
+#include <linux/pci_regs.h>
+#include <sys/mman.h>
+
+#include "pt_util.h"
+
+#define PG 4096UL
+#define MAX_SITES 5000
+
+static const char *bdf;
+static int failnth = -1;
+static uint8_t *mem;
+
+/* The files a case works on: two eventfds, and what its setup opens. */
+struct state {
+	int dev, vm, efd, extra;
+	void *map;
+};
+
+static int open_vm(void)
+{
+	return open("/dev/passthru/vm", O_RDWR);
+}
+
+static int do_attach(struct state *s)
+{
+	struct passthru_device_attach a = { .size = sizeof(a), .vm_fd = s->vm };
+
+	return pt_ioctl(s->dev, PASSTHRU_DEVICE_ATTACH, &a);
+}
+
+static int do_map(struct state *s, uint64_t iova, size_t len)
+{
+	struct passthru_dma_map m = { .size = sizeof(m),
+				      .flags = PASSTHRU_DMA_READ |
+					       PASSTHRU_DMA_WRITE,
+				      .iova = iova, .vaddr = (uintptr_t)mem,
+				      .length = len };
+
+	return pt_ioctl(s->vm, PASSTHRU_VM_MAP_DMA, &m);
+}
+
+/* Setups: what a case needs before its call, without fault injection. */
+static int setup_none(struct state *s)
+{
+	(void)s;
+	return 0;
+}
+
+static int setup_dev(struct state *s)
+{
+	s->dev = node_open(bdf);
+	return s->dev < 0 ? errno : 0;
+}
+
+static int setup_vm(struct state *s)
+{
+	s->vm = open_vm();
+	return s->vm < 0 ? errno : 0;
+}
+
+static int setup_both(struct state *s)
+{
+	return setup_dev(s) ?: setup_vm(s);
+}
+
+static int setup_attached(struct state *s)
+{
+	return setup_both(s) ?: do_attach(s);
+}
+
+static int setup_mapped(struct state *s)
+{
+	return setup_attached(s) ?: do_map(s, 1 << 20, 2 << 20);
+}
+
+static int setup_intx(struct state *s)
+{
+	return setup_attached(s) ?:
+	       set_fds(s->dev, PASSTHRU_IRQ_INTX, 0, 1, &s->efd);
+}
+
+/* Calls: the one under fault injection; 0 or an errno. */
+static int call_open_vm(struct state *s)
+{
+	s->vm = open_vm();
+	return s->vm < 0 ? errno : 0;
+}
+
+static int call_open_dev(struct state *s)
+{
+	return setup_dev(s);
+}
+
+static int call_attach(struct state *s)
+{
+	return do_attach(s);
+}
+
+static int call_device_info(struct state *s)
+{
+	struct passthru_device_info i = { .size = sizeof(i) };
+
+	return pt_ioctl(s->dev, PASSTHRU_DEVICE_INFO, &i);
+}
+
+static int call_region_info(struct state *s)
+{
+	struct passthru_region_area a[4];
+	struct passthru_region_info i = { .size = sizeof(i), .num_areas = 4,
+					  .areas = (uintptr_t)a };
+
+	return pt_ioctl(s->dev, PASSTHRU_REGION_INFO, &i);
+}
+
+static int call_reset(struct state *s)
+{
+	struct passthru_device_reset r = { .size = sizeof(r) };
+
+	return pt_ioctl(s->dev, PASSTHRU_DEVICE_RESET, &r);
+}
+
+static int call_irq_info(struct state *s)
+{
+	struct passthru_irq_info i = { .size = sizeof(i),
+				       .index = PASSTHRU_IRQ_MSI };
+
+	return pt_ioctl(s->dev, PASSTHRU_IRQ_INFO, &i);
+}
+
+static int call_msi(struct state *s)
+{
+	return set_fds(s->dev, PASSTHRU_IRQ_MSI, 0, 1, &s->efd);
+}
+
+static int call_intx(struct state *s)
+{
+	return set_fds(s->dev, PASSTHRU_IRQ_INTX, 0, 1, &s->efd);
+}
+
+static int call_unmask_efd(struct state *s)
+{
+	return set_irqs(s->dev, PASSTHRU_IRQ_SET_UNMASK_EVENTFD,
+			PASSTHRU_IRQ_INTX, 0, 1, &s->extra);
+}
+
+static int call_request(struct state *s)
+{
+	return set_fds(s->dev, PASSTHRU_IRQ_REQUEST, 0, 1, &s->efd);
+}
+
+static int call_vm_info(struct state *s)
+{
+	struct passthru_iova_range r[4];
+	struct passthru_vm_info i = { .size = sizeof(i), .num_ranges = 4,
+				      .ranges = (uintptr_t)r };
+
+	return pt_ioctl(s->vm, PASSTHRU_VM_INFO, &i);
+}
+
+static int call_map(struct state *s)
+{
+	return do_map(s, 1 << 20, 2 << 20);
+}
+
+static int call_unmap(struct state *s)
+{
+	struct passthru_dma_unmap u = { .size = sizeof(u), .iova = 1 << 20,
+					.length = 2 << 20 };
+
+	return pt_ioctl(s->vm, PASSTHRU_VM_UNMAP_DMA, &u);
+}
+
+static int call_pread_config(struct state *s)
+{
+	uint8_t buf[256];
+
+	return pread(s->dev, buf, sizeof(buf),
+		     PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)) < 0 ?
+	       errno : 0;
+}
+
+static int call_pwrite_command(struct state *s)
+{
+	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+
+	return pwrite(s->dev, &cmd, 2,
+		      PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG) +
+		      PCI_COMMAND) < 0 ? errno : 0;
+}
+
+static int call_pread_bar(struct state *s)
+{
+	uint8_t buf[64];
+
+	return pread(s->dev, buf, sizeof(buf), PASSTHRU_REGION_OFFSET(0)) < 0 ?
+	       errno : 0;
+}
+
+static int call_mmap_fault(struct state *s)
+{
+	uint8_t *p = mmap(NULL, 16 * PG, PROT_READ, MAP_SHARED, s->dev,
+			  PASSTHRU_REGION_OFFSET(0));
+
+	if (p == MAP_FAILED)
+		return errno;
+	/* Unmapped by the teardown: munmap() can fail under injection. */
+	s->map = p;
+	return pt_self_sigbus(p + 8 * PG) ? EFAULT : 0;
+}
+
+static const struct failnth_case {
+	const char *name;
+	int (*setup)(struct state *s);
+	int (*call)(struct state *s);
+} cases[] = {
+	{ "open /dev/passthru/vm", setup_none, call_open_vm },
+	{ "open the device node", setup_none, call_open_dev },
+	{ "DEVICE_ATTACH", setup_both, call_attach },
+	{ "DEVICE_INFO", setup_dev, call_device_info },
+	{ "REGION_INFO", setup_dev, call_region_info },
+	{ "DEVICE_RESET", setup_attached, call_reset },
+	{ "IRQ_INFO", setup_dev, call_irq_info },
+	{ "SET_IRQS MSI eventfd", setup_attached, call_msi },
+	{ "SET_IRQS INTx eventfd", setup_attached, call_intx },
+	{ "SET_IRQS INTx unmask eventfd", setup_intx, call_unmask_efd },
+	{ "SET_IRQS request eventfd", setup_attached, call_request },
+	{ "VM_INFO", setup_attached, call_vm_info },
+	{ "VM_MAP_DMA", setup_attached, call_map },
+	{ "VM_UNMAP_DMA", setup_mapped, call_unmap },
+	{ "pread config space", setup_attached, call_pread_config },
+	{ "pwrite the command register", setup_attached, call_pwrite_command },
+	{ "pread BAR0", setup_attached, call_pread_bar },
+	{ "mmap BAR0 and fault", setup_attached, call_mmap_fault },
+};
+
+static void teardown(struct state *s)
+{
+	if (s->map)
+		munmap(s->map, 16 * PG);
+	if (s->dev >= 0)
+		close(s->dev);
+	if (s->vm >= 0)
+		close(s->vm);
+	if (s->efd >= 0)
+		close(s->efd);
+	if (s->extra >= 0)
+		close(s->extra);
+}
+
+static void arm(unsigned int n)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", n);
+	if (pwrite(failnth, text, strlen(text), 0) < 0)
+		die("write fail-nth");
+}
+
+/*
+ * 0 once the armed fault was injected, else how far it still was.  With
+ * user-copy injection, reading and writing fail-nth are sites too: the
+ * read reports the count from before its own copy, whose failure (EFAULT)
+ * means the count was 1; the write of 0 disarms whether its copy fails
+ * or not.
+ */
+static long disarm(void)
+{
+	char text[16] = "";
+	long left;
+
+	if (pread(failnth, text, sizeof(text) - 1, 0) < 0) {
+		if (errno != EFAULT)
+			die("read fail-nth");
+		left = 1;
+	} else {
+		left = atol(text);
+	}
+	if (pwrite(failnth, "0", 1, 0) < 0 && errno != EFAULT)
+		die("write fail-nth");
+	return left;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int c, n, total = 0;
+	char name[128];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: pt_failnth BDF\n");
+		return 2;
+	}
+	bdf = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	failnth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (failnth < 0) {
+		skip_check("failnth: every unwind path",
+			   "this kernel has no fault injection");
+		return 0;
+	}
+	mem = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		long before = pt_pins(), leaked = 0;
+		int err = 0, serr;
+		long left = 0;
+
+		for (n = 1; n <= MAX_SITES; n++) {
+			struct state s = { -1, -1, new_efd(), new_efd(), NULL };
+
+			serr = cases[c].setup(&s);
+			if (serr) {
+				teardown(&s);
+				break;
+			}
+			arm(n);
+			err = cases[c].call(&s);
+			left = disarm();
+			teardown(&s);
+			if (pt_pins() != before && !leaked)
+				leaked = pt_pins() - before;
+			if (left)
+				break;
+		}
+		total += n - 1;
+		snprintf(name, sizeof(name), "failnth: %s: every unwind clean",
+			 cases[c].name);
+		check(!serr && left && !leaked, name,
+		      "setup %s, %u sites, %s at the end, %ld pages left pinned",
+		      strerror(serr), n - 1, left ? "reached" : "not reached",
+		      leaked);
+		printf("# %s: %u sites failed in turn, then %s\n",
+		       cases[c].name, n - 1, strerror(err));
+	}
+	printf("# fail-nth: %zu calls, %u injected failures\n",
+	       ARRAY_SIZE(cases), total);
+	return failures ? 1 : 0;
+}
