@@ -85,7 +85,16 @@ static irqreturn_t passthru_intx_handler(int irq, void *arg)
 
 	spin_lock_irqsave(&v->lock, flags);
 	if (v->masked) {
-		/* Not ours: ours is masked at the device or the line. */
+		/*
+		 * Ours is masked at the line, or at the function, unless
+		 * something undid that mask behind our back: then this is
+		 * ours, and it is masked again rather than left to fire
+		 * unhandled until the kernel shuts the line down.
+		 */
+		if (pt->irqs.intx_disable && pci_check_and_mask_intx(pt->pdev))
+			ret = IRQ_HANDLED;
+		spin_unlock_irqrestore(&v->lock, flags);
+		return ret;
 	} else if (!pt->irqs.intx_disable) {
 		disable_irq_nosync(irq);
 		v->masked = true;
@@ -648,6 +657,37 @@ void passthru_irq_quiet(struct passthru_device *pt)
 	lockdep_assert_held(&pt->lock);
 	if (pci_intx_mask_supported(pt->pdev))
 		pci_intx(pt->pdev, 0);
+}
+
+/**
+ * passthru_irq_resync() - put INTx's state back at the function
+ * @pt: the device, after its config state was restored (D3hot to D0, or a
+ *	reset)
+ *
+ * A restore writes the command register back as it was saved, its
+ * INTx-disable bit included, which may not be what the interrupt state
+ * says any more: a VMM that masked INTx in D3hot would find it unmasked
+ * at the function in D0.
+ *
+ * Context: process context; @pt->lock held.
+ */
+void passthru_irq_resync(struct passthru_device *pt)
+{
+	struct passthru_irqs *irqs = &pt->irqs;
+	struct passthru_vector *v;
+	unsigned long flags;
+
+	lockdep_assert_held(&pt->lock);
+	if (irqs->type < 0) {
+		passthru_irq_quiet(pt);
+		return;
+	}
+	if (irqs->type != PASSTHRU_IRQ_INTX || !irqs->intx_disable)
+		return;
+	v = &irqs->vec[0];
+	spin_lock_irqsave(&v->lock, flags);
+	pci_intx(pt->pdev, v->trigger && !v->masked);
+	spin_unlock_irqrestore(&v->lock, flags);
 }
 
 /**

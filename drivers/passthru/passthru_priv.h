@@ -403,6 +403,7 @@ void passthru_region_release(struct passthru_device *pt);
 /* irq.c */
 void passthru_irq_init(struct passthru_device *pt);
 void passthru_irq_quiet(struct passthru_device *pt);
+void passthru_irq_resync(struct passthru_device *pt);
 int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info);
 /* The most vectors a function can have: an MSI-X table's 2048 entries. */
 #define PASSTHRU_MAX_VECTORS 2048

@@ -187,7 +187,8 @@ static unsigned int passthru_vpower(const struct passthru_device *pt)
 }
 
 /*
- * Back to D0 with the state saved on the way to D3hot; memory_lock held.
+ * Back to D0 with the state saved on the way to D3hot; @pt->lock and
+ * memory_lock held.
  * pci_restore_state() rewrites the MSI-X table after the command register,
  * so with the VMM's memory decode off those writes would reach a function
  * that cannot take them: the state is restored with decode on, then the
@@ -207,6 +208,7 @@ static void passthru_power_up(struct passthru_device *pt)
 	pci_restore_state(pdev);
 	pci_write_config_word(pdev, PCI_COMMAND, cmd);
 	pt->d3hot = false;
+	passthru_irq_resync(pt);
 }
 
 /**
@@ -715,8 +717,7 @@ int passthru_region_reset(struct passthru_device *pt)
 	up_write(&pt->memory_lock);
 	if (!ret)
 		pt->dirty = false;
-	if (pt->irqs.type < 0)
-		passthru_irq_quiet(pt);
+	passthru_irq_resync(pt);
 	passthru_config_reset(pt);
 	return ret == -ENOTTY ? -EOPNOTSUPP : ret;
 }

@@ -22,6 +22,10 @@
  *                           one host vector per vector used, grown in place
  *   pt_isol rom BDF         ROM reads with memory decode off are EIO and
  *                           log nothing
+ *   pt_isol intx-restore BDF
+ *                           e1000e: INTx masked in D3hot stays masked at
+ *                           the function after the restore to D0 (found
+ *                           by the fuzzer: "irq N: nobody cared")
  *   pt_isol uffd BDF        an unbind completes while the VMM's SET_IRQS
  *                           array, MAP_DMA memory or VM_INFO buffer is on a
  *                           userfaultfd page that is never served
@@ -531,6 +535,74 @@ static int dmesg_lines(void)
 	return n;
 }
 
+/* e1000e's interrupt registers (Intel 82574 datasheet). */
+#define E1000_ICR 0xc0
+#define E1000_ICS 0xc8
+#define E1000_IMS 0xd0
+
+static int bar_write32(int fd, unsigned int off, uint32_t v)
+{
+	return pwrite(fd, &v, 4, PASSTHRU_REGION_OFFSET(0) + off) == 4 ? 0 :
+	       errno;
+}
+
+/*
+ * A config restore (D3hot to D0 here) must not undo INTx's mask at the
+ * function: masked in D3hot, then back in D0 and asserting, the line must
+ * neither signal nor be left firing unhandled ("nobody cared").
+ */
+static int cmd_intx_restore(const char *bdf)
+{
+	int32_t efd = new_efd();
+	uint16_t pmcsr;
+	uint32_t icr;
+	unsigned int pm;
+	int fd, vm, err, before;
+
+	fd = open_attached(bdf, &vm);
+	pm = pt_find_cap(fd, PCI_CAP_ID_PM);
+	if (!pm) {
+		skip_check("intx-restore", "no PM capability");
+		return 0;
+	}
+	err = set_fds(fd, PASSTHRU_IRQ_INTX, 0, 1, &efd);
+	err = err ?: bar_write32(fd, E1000_IMS, 1);
+	pmcsr = 3;	/* D3hot */
+	if (!err && pwrite(fd, &pmcsr, 2, CFG + pm + PCI_PM_CTRL) != 2)
+		err = errno;
+	err = err ?: set_irqs(fd, PASSTHRU_IRQ_SET_MASK, PASSTHRU_IRQ_INTX, 0,
+			      1, NULL);
+	pmcsr = 0;
+	if (!err && pwrite(fd, &pmcsr, 2, CFG + pm + PCI_PM_CTRL) != 2)
+		err = errno;
+	usleep(20000);
+	err = err ?: bar_write32(fd, E1000_IMS, 1);
+	check(!err, "intx-restore: INTx armed, masked in D3hot, back in D0",
+	      "%s", strerror(err));
+	before = dmesg_lines();
+	err = bar_write32(fd, E1000_ICS, 1);
+	usleep(500000);
+	check(!err && wait_efd(efd, 0) == 0,
+	      "intx-restore: while masked, the asserted line signals nothing",
+	      "%s", strerror(err));
+	check(system("dmesg | grep -q 'nobody cared'") != 0,
+	      "intx-restore: and is not left firing unhandled",
+	      "%d new lines, 'nobody cared' among them", dmesg_lines() - before);
+	err = set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_INTX, 0, 1,
+		       NULL);
+	check(!err && wait_efd(efd, 2000) == 1,
+	      "intx-restore: the unmask finds it asserted and signals", "%s",
+	      strerror(err));
+	if (pread(fd, &icr, 4, PASSTHRU_REGION_OFFSET(0) + E1000_ICR) != 4)
+		icr = 0;
+	set_irqs(fd, PASSTHRU_IRQ_SET_UNMASK, PASSTHRU_IRQ_INTX, 0, 1, NULL);
+	bar_write32(fd, E1000_IMS + 8, ~0u);	/* IMC: mask every cause */
+	close(fd);
+	close(vm);
+	close(efd);
+	return failures ? 1 : 0;
+}
+
 static int cmd_rom(const char *bdf)
 {
 	uint64_t rom = PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_ROM);
@@ -799,6 +871,8 @@ int main(int argc, char **argv)
 		return cmd_msix_decode(bdf);
 	if (!strcmp(cmd, "rom"))
 		return cmd_rom(bdf);
+	if (!strcmp(cmd, "intx-restore"))
+		return cmd_intx_restore(bdf);
 	if (!strcmp(cmd, "uffd"))
 		return cmd_uffd(bdf);
 	if (!strcmp(cmd, "master"))

@@ -21,6 +21,7 @@ pt_isol pin-user
 e1000e_driver=$(driver_of $E1000E)
 pass_to_passthru $E1000E
 pt_isol rom $E1000E
+pt_isol intx-restore $E1000E
 give_back $E1000E $e1000e_driver
 sysfs_write /sys/module/passthru/parameters/release_timeout_ms 1000
 pt_isol uffd $EDU
