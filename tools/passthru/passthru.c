@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/passthru.h>
@@ -333,6 +334,29 @@ static int group_members(const char *group)
 	return count_dir(path);
 }
 
+/* Who may create VMs: the VM node's owner, group and mode. */
+static void doctor_vm_node(void)
+{
+	const char *node = "/dev/passthru/vm";
+	struct stat st;
+
+	if (stat(node, &st)) {
+		report("fail", "VM node", "%s: %s", node, strerror(errno));
+		return;
+	}
+	if (st.st_mode & 0006)
+		report("warn", "VM node",
+		       "%s is mode %o: any local user can create VMs and pin memory up to their RLIMIT_MEMLOCK; give it to a group (udev/70-passthru.rules) instead",
+		       node, st.st_mode & 0777);
+	else if (st.st_mode & 0060)
+		report("ok", "VM node", "%s: group %u may run VMMs (mode %o)",
+		       node, (unsigned int)st.st_gid, st.st_mode & 0777);
+	else
+		report("ok", "VM node",
+		       "%s: only root may run VMMs (mode %o); udev/70-passthru.rules hands it to the kvm group",
+		       node, st.st_mode & 0777);
+}
+
 static void doctor_host(void)
 {
 	char buf[256], cmdline[4096];
@@ -378,6 +402,7 @@ static void doctor_host(void)
 	if (buf[0] == 'Y')
 		report("warn", "allow_unsafe_interrupts",
 		       "on: devices attach without interrupt remapping, and a VM can raise any host interrupt");
+	doctor_vm_node();
 }
 
 /* The first config capability @id of @bdf, from sysfs; 0 if none. */

@@ -75,6 +75,12 @@ pt_test info $EDU2
 # The administrator's command.
 expect "doctor: edu is ready (exit 0)" sh -c "passthru doctor $EDU >/tmp/doc"
 cat /tmp/doc | sed 's/^/# /'
+expect "doctor: says only root may create VMs (the node is 0600)" \
+	grep -q '^ok    VM node .*only root may run VMMs (mode 600)' /tmp/doc
+chmod 0666 /dev/passthru/vm
+expect "doctor: warns when any local user may create VMs" \
+	sh -c "passthru doctor $EDU | grep -q '^WARN  VM node .*any local user can create VMs'"
+chmod 0600 /dev/passthru/vm
 expect "doctor: reports the IOMMU, remapping and the module" \
 	sh -c "grep -q '^ok    IOMMU' /tmp/doc && grep -q '^ok    interrupt remapping' /tmp/doc && grep -q '^ok    passthru module' /tmp/doc"
 expect "doctor: warns that edu has no reset method" \
