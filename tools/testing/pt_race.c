@@ -569,6 +569,8 @@ static void race_kill(void)
 			_exit(127);
 		}
 		usleep(rand_r(&seed) % 300000);
+		/* The fuzzer's own children too: it leads its process group. */
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		rounds++;
@@ -591,7 +593,7 @@ int main(int argc, char **argv)
 		{ "kill", race_kill },
 	};
 	char name[96];
-	unsigned int i;
+	unsigned int i, w;
 	long before;
 
 	if (argc != 4) {
@@ -613,6 +615,9 @@ int main(int argc, char **argv)
 	snprintf(name, sizeof(name), "race %s: only documented errnos",
 		 races[i].name);
 	check(!odd_errors, name, "%lu, first %s", odd_errors, odd_first);
+	/* Processes killed last may still be exiting: give them 3 s. */
+	for (w = 0; w < 30 && pt_pins() != before; w++)
+		usleep(100000);
 	snprintf(name, sizeof(name), "race %s: every pin released",
 		 races[i].name);
 	check(pt_pins() == before, name, "%ld pages", pt_pins() - before);
