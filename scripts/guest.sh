@@ -126,7 +126,7 @@ noiommu | nointremap | kunit | bench) ;;
 		-drive if=none,id=nvm,file="$nvme_img",format=raw
 		-device nvme,serial=passthru0,drive=nvm,addr=05.0
 		-device e1000e,addr=06.0
-		-device pcie-pci-bridge,id=br0,addr=01.0
+		-device pcie-pci-bridge,id=br0,addr=07.0
 		-device edu,bus=br0,addr=01.0
 		-device e1000,bus=br0,addr=02.0
 		-device pcie-root-port,id=rp1,chassis=1,addr=08.0
