@@ -14,7 +14,7 @@ done
 KMEMLEAK=/sys/kernel/debug/kmemleak
 [ -e $KMEMLEAK ] && echo clear >$KMEMLEAK
 insmod $PT ids=1234:11e8
-pt_fuzz $EDU $ops $seed
+pt_fuzz $EDU $ops ${seed:-0} intx
 pt_dma edu $EDU
 pt_irq edu-msi $EDU
 rmmod passthru
