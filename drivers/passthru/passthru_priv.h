@@ -287,7 +287,7 @@ extern unsigned int passthru_release_timeout_ms;
 /* ids.c: the ids= module parameter, pure logic */
 int passthru_parse_id(const char *text, struct pci_device_id *id);
 
-/* bar.c: BAR descriptions for the probe log, pure logic */
+/* format.c: BAR descriptions for the probe log, pure logic */
 #define PASSTHRU_BAR_DESC_LEN 96
 int passthru_format_size(char *buf, size_t len, u64 size);
 int passthru_describe_bar(char *buf, size_t len, const char *name,
@@ -341,7 +341,7 @@ bool passthru_dma_all_within(struct rb_root_cached *root,
 void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
 		       unsigned long pfn);
 
-/* uapi.c: ioctl argument validation, pure logic */
+/* ioctl.c: ioctl argument validation, pure logic */
 #define PASSTHRU_MAX_STRUCT_SIZE 4096
 
 /**
@@ -413,7 +413,7 @@ int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
 void passthru_irq_release(struct passthru_device *pt);
 bool passthru_irq_notify(struct passthru_device *pt, unsigned int index);
 
-/* cdev.c */
+/* device.c */
 long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,
 		    void *ctx, unsigned int cmd, unsigned long arg);
 int passthru_cdev_init(void);

@@ -2,7 +2,7 @@
 /* KUnit suite passthru_uapi: validation of ioctl arguments. */
 #include <kunit/test.h>
 
-#include "../drivers/passthru/uapi.c"
+#include "../drivers/passthru/ioctl.c"
 
 static const struct passthru_ioctl_op info_op = {
 	.cmd = PASSTHRU_DEVICE_INFO,

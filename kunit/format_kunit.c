@@ -3,7 +3,7 @@
 #include <kunit/test.h>
 #include <linux/sizes.h>
 
-#include "../drivers/passthru/bar.c"
+#include "../drivers/passthru/format.c"
 
 struct size_case {
 	u64 size;
