@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device nodes /dev/passthru/DDDD:BB:DD.F: their class, their
- * lifetime, and their file operations.  The lifetime rules are written
- * at the top of passthru_priv.h.
+ * The device nodes /dev/passthru/DDDD:BB:DD.F: their class, their life
+ * (created at probe, revoked at remove(), freed at the last close), open
+ * and release with the hand-back, their file operations and their table
+ * of ioctls, whose handlers live with what they act on.  The lifetime
+ * rules are written at the top of passthru_priv.h.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -18,6 +20,8 @@
 /* One minor per claimed function; the region is allocated whole at init. */
 #define PASSTHRU_MINORS (MINORMASK + 1)
 #define PASSTHRU_BUSY_OPEN 0
+/* How often a VMM that holds up remove() is asked again to let go. */
+#define PASSTHRU_RELEASE_ASK_MS 500
 
 static char *passthru_devnode(PASSTHRU_DEVNODE_CONST struct device *dev,
 			      umode_t *mode)
@@ -34,215 +38,98 @@ static struct class passthru_class = {
 static dev_t passthru_devt;
 static DEFINE_IDA(passthru_minors);
 
-/* Lock a device for an ioctl; fails with ENODEV once it was removed. */
-static int passthru_device_lock_live(struct passthru_device *pt)
+/* The identity snapshot DEVICE_INFO returns, taken at probe. */
+static void passthru_device_info_fill(struct passthru_device_info *info,
+				      struct pci_dev *pdev,
+				      unsigned int group_id)
 {
-	mutex_lock(&pt->lock);
-	if (!pt->removed)
-		return 0;
-	mutex_unlock(&pt->lock);
-	return -ENODEV;
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->vendor = pdev->vendor;
+	info->device = pdev->device;
+	info->subsystem_vendor = pdev->subsystem_vendor;
+	info->subsystem_device = pdev->subsystem_device;
+	info->class_code = pdev->class;
+	info->revision = pdev->revision;
+	/* The upper half of a 64-bit BAR has no resource of its own. */
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		if (pci_resource_len(pdev, i))
+			info->num_bars++;
+	if (pci_is_pcie(pdev))
+		info->caps |= PASSTHRU_DEVICE_PCIE;
+	info->iommu_group = group_id;
 }
 
-static int passthru_device_info(void *ctx, void *cmd)
+/* PASSTHRU_DEVICE_INFO; @pt->lock held. */
+static int passthru_do_device_info(void *ctx, void *cmd)
 {
 	struct passthru_device_info *info = cmd;
 	struct passthru_device *pt = ctx;
 	int ret;
 
+	lockdep_assert_held(&pt->lock);
 	ret = passthru_device_info_check(info);
-	if (ret)
-		return ret;
-	ret = passthru_device_lock_live(pt);
 	if (ret)
 		return ret;
 	*info = pt->info;
 	info->reset_methods = passthru_reset_mask(pt->pdev->reset_methods,
 						  PCI_NUM_RESET_METHODS);
-	mutex_unlock(&pt->lock);
 	return 0;
 }
 
-static int passthru_device_attach(void *ctx, void *cmd)
-{
-	struct passthru_device_attach *attach = cmd;
-	struct passthru_device *pt = ctx;
-	struct passthru_vm *vm;
-	struct fd f;
-	int ret;
-
-	if (attach->__reserved)
-		return -EINVAL;
-	f = fdget(attach->vm_fd);
-	if (!f.file)
-		return -EBADF;
-	vm = passthru_vm_from_file(f.file);
-	ret = vm ? passthru_device_lock_live(pt) : -EINVAL;
-	if (ret)
-		goto out;
-	if (pt->vm) {
-		passthru_vmm_warn(pt->pdev, "attach refused: already attached to a VM\n");
-		ret = -EBUSY;
-	} else {
-		/* A clean device joins the VM; no reset method is no error. */
-		ret = passthru_region_reset(pt);
-		if (!ret || ret == -EOPNOTSUPP)
-			ret = passthru_vm_attach(vm, pt);
-	}
-	mutex_unlock(&pt->lock);
-out:
-	fdput(f);
-	return ret;
-}
-
-static int passthru_device_reset(void *ctx, void *cmd)
-{
-	struct passthru_device *pt = ctx;
-	int ret;
-
-	ret = passthru_device_lock_live(pt);
-	if (ret)
-		return ret;
-	ret = passthru_region_reset(pt);
-	mutex_unlock(&pt->lock);
-	return ret;
-}
-
-static int passthru_device_region_info(void *ctx, void *cmd)
-{
-	struct passthru_region_info *info = cmd;
-	struct passthru_device *pt = ctx;
-	const struct passthru_layout *l;
-	struct passthru_region_area areas[PASSTHRU_MAX_EXCLUDED + 1];
-	unsigned int n;
-
-	if (info->__reserved || info->index >= PASSTHRU_NUM_REGIONS)
-		return -EINVAL;
-	if (READ_ONCE(pt->removed))
-		return -ENODEV;
-	/* The layout is fixed at probe: no lock needed to read it. */
-	l = &pt->layout[info->index];
-	n = passthru_layout_areas(l, areas, ARRAY_SIZE(areas));
-	if (min(n, info->num_areas) &&
-	    copy_to_user(u64_to_user_ptr(info->areas), areas,
-			 min(n, info->num_areas) * sizeof(areas[0])))
-		return -EFAULT;
-	info->num_areas = n;
-	info->caps = l->caps;
-	info->offset = PASSTHRU_REGION_OFFSET(info->index);
-	info->region_size = l->size;
-	return 0;
-}
-
-static int passthru_device_irq_info(void *ctx, void *cmd)
-{
-	struct passthru_device *pt = ctx;
-	int ret;
-
-	ret = passthru_device_lock_live(pt);
-	if (ret)
-		return ret;
-	ret = passthru_irq_info(pt, cmd);
-	mutex_unlock(&pt->lock);
-	return ret;
-}
-
-static int passthru_device_set_irqs(void *ctx, void *cmd)
-{
-	struct passthru_device *pt = ctx;
-	s32 *fds;
-	int ret;
-
-	/* User memory is read before the lock that remove() needs. */
-	fds = passthru_irq_copy_fds(cmd);
-	ret = passthru_device_lock_live(pt);
-	if (!ret) {
-		ret = passthru_set_irqs(pt, cmd, fds);
-		mutex_unlock(&pt->lock);
-	}
-	if (!IS_ERR(fds))
-		kfree(fds);
-	return ret;
-}
-
+/*
+ * The device's ioctls.  Those marked PASSTHRU_IOCTL_LOCKED run under
+ * @pt->lock, on a device not removed; the others take it themselves once
+ * they have read what they need from user memory (ATTACH its VM's file,
+ * SET_IRQS its eventfds), or need none (REGION_INFO reads the layout,
+ * fixed at probe).
+ */
 static const struct passthru_ioctl_op passthru_device_ops[] = {
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_INFO, struct passthru_device_info,
-			  iommu_group, 0, passthru_device_info),
+			  iommu_group, 0, PASSTHRU_IOCTL_LOCKED,
+			  passthru_do_device_info),
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_ATTACH, struct passthru_device_attach,
-			  __reserved, 0, passthru_device_attach),
+			  __reserved, 0, 0, passthru_do_attach),
 	PASSTHRU_IOCTL_OP(PASSTHRU_REGION_INFO, struct passthru_region_info,
-			  areas, 0, passthru_device_region_info),
+			  areas, 0, 0, passthru_do_region_info),
 	PASSTHRU_IOCTL_OP(PASSTHRU_DEVICE_RESET, struct passthru_device_reset,
-			  flags, 0, passthru_device_reset),
+			  flags, 0, PASSTHRU_IOCTL_LOCKED,
+			  passthru_do_device_reset),
 	PASSTHRU_IOCTL_OP(PASSTHRU_IRQ_INFO, struct passthru_irq_info, active,
-			  0, passthru_device_irq_info),
+			  0, PASSTHRU_IOCTL_LOCKED, passthru_do_irq_info),
 	PASSTHRU_IOCTL_OP(PASSTHRU_SET_IRQS, struct passthru_irq_set, data,
 			  PASSTHRU_IRQ_SET_EVENTFD | PASSTHRU_IRQ_SET_MASK |
 			  PASSTHRU_IRQ_SET_UNMASK |
 			  PASSTHRU_IRQ_SET_UNMASK_EVENTFD |
-			  PASSTHRU_IRQ_SET_TRIGGER, passthru_device_set_irqs),
+			  PASSTHRU_IRQ_SET_TRIGGER, 0, passthru_do_set_irqs),
 };
 
-/**
- * passthru_ioctl() - the ioctl dispatcher of every passthru file
- * @ops: the file's table of ioctls
- * @nops: entries in @ops
- * @ctx: the file's object, handed to the handler
- * @cmd: the ioctl number
- * @arg: the user pointer to the ioctl's struct
- *
- * Reads the struct's size, validates it and the flags (see the "General
- * ioctl format" in the uAPI header), copies the struct in with
- * copy_struct_from_user(), runs the handler and, on success, copies the
- * struct back with its size set to how much of it the kernel filled.
- *
- * Context: process context.
- * Return: 0 or a negative errno.
- */
-long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,
-		    void *ctx, unsigned int cmd, unsigned long arg)
+static int passthru_device_table_lock(void *ctx)
 {
-	u64 buf[PASSTHRU_IOCTL_BUF_SIZE / sizeof(u64)];
-	const struct passthru_ioctl_op *op = NULL;
-	void __user *uarg = (void __user *)arg;
-	unsigned int i;
-	u32 usize;
-	int ret;
-
-	for (i = 0; i < nops; i++)
-		if (ops[i].cmd == cmd)
-			op = &ops[i];
-	if (!op)
-		return -ENOTTY;
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	ret = passthru_check_size(op, usize);
-	if (ret)
-		return ret;
-	ret = copy_struct_from_user(buf, op->size, uarg, usize);
-	if (ret)
-		return ret;
-	ret = passthru_check_flags(op, buf);
-	if (ret)
-		return ret;
-	ret = op->execute(ctx, buf);
-	if (ret)
-		return ret;
-
-	/* Report how much of the struct this kernel filled, then copy out. */
-	usize = min(usize, op->size);
-	memcpy(buf, &usize, sizeof(usize));
-	if (copy_to_user(uarg, buf, usize))
-		return -EFAULT;
-	return 0;
+	return passthru_device_lock_live(ctx);
 }
+
+static void passthru_device_table_unlock(void *ctx)
+{
+	struct passthru_device *pt = ctx;
+
+	mutex_unlock(&pt->lock);
+}
+
+static const struct passthru_ioctl_table passthru_device_table = {
+	.ops = passthru_device_ops,
+	.nops = ARRAY_SIZE(passthru_device_ops),
+	.lock = passthru_device_table_lock,
+	.unlock = passthru_device_table_unlock,
+};
 
 static long passthru_device_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	return passthru_ioctl(passthru_device_ops,
-			      ARRAY_SIZE(passthru_device_ops),
-			      file->private_data, cmd, arg);
+	return passthru_ioctl(&passthru_device_table, file->private_data, cmd,
+			      arg);
 }
 
 static int passthru_device_open(struct inode *inode, struct file *file)
@@ -256,10 +143,10 @@ static int passthru_device_open(struct inode *inode, struct file *file)
 	ret = passthru_device_lock_live(pt);
 	if (ret)
 		goto err_busy;
-	passthru_config_reset(pt);
+	passthru_config_invalidate(pt);
 	pt->opened = true;
 	pt->dirty = true;
-	passthru_irq_quiet(pt);
+	passthru_intx_quiet(pt);
 	mutex_unlock(&pt->lock);
 	down_write(&pt->memory_lock);
 	pt->mapping = file->f_mapping;
@@ -273,23 +160,22 @@ err_busy:
 }
 
 /*
- * Give the function back as it came: reset, out of the VM, the host's
- * config state, no BAR mapped.  @device_locked: called from remove(),
- * which then disables the function.
+ * Give the function back as it came, at close or remove(): no DMA, no
+ * interrupt, reset, the host's config state, out of its VM, no BAR
+ * mapped in the kernel.
  */
-static void passthru_device_disable(struct passthru_device *pt,
-				    bool device_locked)
+static void passthru_device_hand_back(struct passthru_device *pt)
 {
 	lockdep_assert_held(&pt->lock);
-	passthru_region_stop(pt);
+	passthru_stop_dma(pt);
 	passthru_irq_release(pt);
 	if (pt->opened || pt->dirty)
-		passthru_region_quiesce(pt, device_locked);
+		passthru_restore_host_state(pt);
 	if (pt->vm)
 		passthru_vm_detach(pt);
 	if (!pt->opened)
 		return;
-	passthru_region_release(pt);
+	passthru_rdwr_unmap(pt);
 	pt->opened = false;
 }
 
@@ -303,7 +189,7 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 	 */
 	mutex_lock(&pt->lock);
 	if (!pt->removed)
-		passthru_device_disable(pt, false);
+		passthru_device_hand_back(pt);
 	mutex_unlock(&pt->lock);
 	down_write(&pt->memory_lock);
 	pt->mapping = NULL;
@@ -316,19 +202,19 @@ static int passthru_device_release(struct inode *inode, struct file *file)
 static ssize_t passthru_device_read(struct file *file, char __user *buf,
 				    size_t count, loff_t *ppos)
 {
-	return passthru_region_rw(file->private_data, buf, count, ppos, false);
+	return passthru_rdwr(file->private_data, buf, count, ppos, false);
 }
 
 static ssize_t passthru_device_write(struct file *file, const char __user *buf,
 				     size_t count, loff_t *ppos)
 {
-	return passthru_region_rw(file->private_data, (char __user *)buf,
+	return passthru_rdwr(file->private_data, (char __user *)buf,
 				  count, ppos, true);
 }
 
 static int passthru_device_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return passthru_region_mmap(file->private_data, vma);
+	return passthru_mmap(file->private_data, vma);
 }
 
 static const struct file_operations passthru_device_fops = {
@@ -385,7 +271,7 @@ struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 	passthru_irq_init(pt);
 	init_waitqueue_head(&pt->release_wq);
 	pt->pdev = pci_dev_get(pdev);
-	passthru_fill_info(&pt->info, pdev, group_id);
+	passthru_device_info_fill(&pt->info, pdev, group_id);
 	device_initialize(&pt->dev);
 	pt->dev.class = &passthru_class;
 	pt->dev.parent = &pdev->dev;
@@ -418,7 +304,7 @@ err_put:
 
 /*
  * The host wants the function back while a VMM holds it: if the VMM set a
- * request eventfd, signal it every half second until the VMM closes the
+ * request eventfd, signal it every PASSTHRU_RELEASE_ASK_MS until it closes the
  * node or release_timeout_ms runs out.
  */
 static void passthru_device_ask_release(struct passthru_device *pt)
@@ -445,7 +331,7 @@ static void passthru_device_ask_release(struct passthru_device *pt)
 		}
 		wait_event_timeout(pt->release_wq,
 				   !test_bit(PASSTHRU_BUSY_OPEN, &pt->busy),
-				   min(msecs_to_jiffies(500),
+				   min(msecs_to_jiffies(PASSTHRU_RELEASE_ASK_MS),
 				       start + msecs_to_jiffies(timeout) - jiffies));
 	}
 	if (rounds)
@@ -469,22 +355,22 @@ static void passthru_device_ask_release(struct passthru_device *pt)
 void passthru_device_remove(struct passthru_device *pt)
 {
 	passthru_device_ask_release(pt);
-	passthru_region_revoke(pt);
+	passthru_mmap_revoke(pt);
 	mutex_lock(&pt->lock);
 	pt->removed = true;
-	passthru_device_disable(pt, true);
+	passthru_device_hand_back(pt);
 	mutex_unlock(&pt->lock);
 	cdev_device_del(&pt->cdev, &pt->dev);
 	put_device(&pt->dev);
 }
 
 /**
- * passthru_cdev_init() - register the device class and the minor numbers
+ * passthru_device_class_init() - register the device class and the minors
  *
  * Context: module init.
  * Return: 0 or a negative errno.
  */
-int passthru_cdev_init(void)
+int passthru_device_class_init(void)
 {
 	int ret;
 
@@ -502,11 +388,11 @@ err_region:
 }
 
 /**
- * passthru_cdev_exit() - undo passthru_cdev_init()
+ * passthru_device_class_exit() - undo passthru_device_class_init()
  *
  * Context: module exit, after every device was removed.
  */
-void passthru_cdev_exit(void)
+void passthru_device_class_exit(void)
 {
 	class_unregister(&passthru_class);
 	unregister_chrdev_region(passthru_devt, PASSTHRU_MINORS);

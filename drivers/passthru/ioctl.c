@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Validation of ioctl arguments, as documented in the "General ioctl
- * format" section of include/uapi/linux/passthru.h.  Pure logic on sizes
- * and on structs already copied into the kernel; the copying itself is
- * copy_struct_from_user()'s.  Covered by the KUnit suite passthru_uapi.
+ * The ioctl dispatcher of every passthru file, and the validation of
+ * ioctl arguments, as documented in the "General ioctl format" section of
+ * include/uapi/linux/passthru.h.  Each file type (a device, a VM) has a
+ * table of its ioctls; the dispatcher finds the entry, copies the struct
+ * in with copy_struct_from_user(), validates its size and flags, takes
+ * the file's lock for the entries that run under it, and copies the
+ * struct back.  The validation is pure logic, covered by the KUnit suite
+ * passthru_uapi.
  */
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "passthru_priv.h"
 
@@ -91,4 +96,65 @@ u32 passthru_reset_mask(const u8 *methods, unsigned int n)
 		mask |= methods[i] < ARRAY_SIZE(passthru_reset_kinds) ?
 			passthru_reset_kinds[methods[i]] : PASSTHRU_RESET_OTHER;
 	return mask;
+}
+
+/**
+ * passthru_ioctl() - the ioctl dispatcher of every passthru file
+ * @table: the file's table of ioctls
+ * @ctx: the file's object, handed to the handler (and to the table's lock)
+ * @cmd: the ioctl number
+ * @arg: the user pointer to the ioctl's struct
+ *
+ * Reads the struct's size, validates it and the flags (see the "General
+ * ioctl format" in the uAPI header), copies the struct in with
+ * copy_struct_from_user(), runs the handler (under the table's lock if the
+ * entry says so) and, on success, copies the struct back with its size set
+ * to how much of it the kernel filled.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+long passthru_ioctl(const struct passthru_ioctl_table *table, void *ctx,
+		    unsigned int cmd, unsigned long arg)
+{
+	u64 buf[PASSTHRU_IOCTL_BUF_SIZE / sizeof(u64)];
+	const struct passthru_ioctl_op *op = NULL;
+	void __user *uarg = (void __user *)arg;
+	unsigned int i;
+	u32 usize;
+	int ret;
+
+	for (i = 0; i < table->nops && !op; i++)
+		if (table->ops[i].cmd == cmd)
+			op = &table->ops[i];
+	if (!op)
+		return -ENOTTY;
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	ret = passthru_check_size(op, usize);
+	if (ret)
+		return ret;
+	ret = copy_struct_from_user(buf, op->size, uarg, usize);
+	if (ret)
+		return ret;
+	ret = passthru_check_flags(op, buf);
+	if (ret)
+		return ret;
+	if (op->locked) {
+		ret = table->lock(ctx);
+		if (ret)
+			return ret;
+	}
+	ret = op->execute(ctx, buf);
+	if (op->locked)
+		table->unlock(ctx);
+	if (ret)
+		return ret;
+
+	/* Report how much of the struct this kernel filled, then copy out. */
+	usize = min(usize, op->size);
+	memcpy(buf, &usize, sizeof(usize));
+	if (copy_to_user(uarg, buf, usize))
+		return -EFAULT;
+	return 0;
 }

@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interrupts as eventfds: INTx, MSI, MSI-X, and the error and request
- * notifications (see "Interrupts" in the uAPI header).
+ * The interrupt vectors a VMM gets as eventfds: enabling INTx, MSI or
+ * MSI-X with the host vectors it uses, their eventfds, masks and
+ * teardown, and the error and request notifications (see "Interrupts" in
+ * the uAPI header).  INTx's own handling is intx.c's; the ioctls that
+ * reach all this are irq_ioctl.c's.
  *
  * Locking.  passthru_device.lock serialises PASSTHRU_SET_IRQS, the
  * teardown at close and the notifications.  Each vector's mask state is
  * under its spinlock, which its hard interrupt handler takes; eventfds are
- * signalled outside it.  The INTx unmask eventfd's wake-up function runs
- * under that eventfd's wait-queue lock and takes the vector's lock; a
- * signal it owes goes through a work item, so no eventfd lock is ever
- * taken inside another.
+ * signalled outside it.
  */
 #include <linux/eventfd.h>
-#include <linux/file.h>
 #include <linux/interrupt.h>
 #include <linux/pci.h>
-#include <linux/poll.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "passthru_priv.h"
@@ -28,9 +25,16 @@ static const char * const passthru_irq_names[] = {
 	[PASSTHRU_IRQ_MSIX] = "msix",
 };
 
-/* How many vectors @index has on this function. */
-static unsigned int passthru_irq_count(struct passthru_device *pt,
-				       unsigned int index)
+/**
+ * passthru_irq_count() - how many vectors of a kind a function has
+ * @pt: the device
+ * @index: an &enum passthru_irq_index
+ *
+ * Context: process context.
+ * Return: the count; 0 when the function has none of @index.
+ */
+unsigned int passthru_irq_count(struct passthru_device *pt,
+				unsigned int index)
 {
 	struct pci_dev *pdev = pt->pdev;
 	int n;
@@ -75,177 +79,51 @@ static irqreturn_t passthru_msi_handler(int irq, void *arg)
 	return IRQ_HANDLED;
 }
 
-/* INTx is level-triggered: mask it, then tell the VMM. */
-static irqreturn_t passthru_intx_handler(int irq, void *arg)
-{
-	struct passthru_vector *v = arg;
-	struct passthru_device *pt = v->pt;
-	irqreturn_t ret = IRQ_NONE;
-	unsigned long flags;
-
-	spin_lock_irqsave(&v->lock, flags);
-	if (v->masked) {
-		/*
-		 * Ours is masked at the line, or at the function, unless
-		 * something undid that mask behind our back: then this is
-		 * ours, and it is masked again rather than left to fire
-		 * unhandled until the kernel shuts the line down.
-		 */
-		if (pt->irqs.intx_disable && pci_check_and_mask_intx(pt->pdev))
-			ret = IRQ_HANDLED;
-		spin_unlock_irqrestore(&v->lock, flags);
-		return ret;
-	} else if (!pt->irqs.intx_disable) {
-		disable_irq_nosync(irq);
-		v->masked = true;
-		ret = IRQ_HANDLED;
-	} else if (pci_check_and_mask_intx(pt->pdev)) {
-		v->masked = true;
-		ret = IRQ_HANDLED;
-	}
-	spin_unlock_irqrestore(&v->lock, flags);
-	if (ret == IRQ_HANDLED)
-		passthru_eventfd_signal(v->trigger);
-	return ret;
-}
-
-static void passthru_vector_mask(struct passthru_device *pt,
-				 struct passthru_vector *v)
+/**
+ * passthru_vector_mask() - PASSTHRU_IRQ_SET_MASK on one vector
+ * @pt: the device
+ * @v: an enabled vector of the active type
+ *
+ * An MSI arriving while masked is held as pending.
+ *
+ * Context: any context.
+ */
+void passthru_vector_mask(struct passthru_device *pt, struct passthru_vector *v)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->lock, flags);
-	if (!v->masked && pt->irqs.type == PASSTHRU_IRQ_INTX && v->trigger) {
-		if (pt->irqs.intx_disable)
-			pci_intx(pt->pdev, 0);
-		else
-			disable_irq_nosync(v->irq);
-	}
+	if (pt->irqs.type == PASSTHRU_IRQ_INTX)
+		passthru_intx_mask(pt, v);
 	v->masked = true;
 	spin_unlock_irqrestore(&v->lock, flags);
 }
 
-/*
- * Unmask a vector.  Return true when its eventfd must be signalled: an
- * MSI held while masked, or INTx still asserted (it then stays masked).
- * Any context.
+/**
+ * passthru_vector_unmask() - PASSTHRU_IRQ_SET_UNMASK on one vector
+ * @pt: the device
+ * @v: an enabled vector of the active type
+ *
+ * Context: any context.
+ * Return: true when its eventfd must be signalled: an MSI held while
+ * masked, or INTx still asserted (it then stays masked).
  */
-static bool passthru_vector_unmask(struct passthru_device *pt,
-				   struct passthru_vector *v)
+bool passthru_vector_unmask(struct passthru_device *pt,
+			    struct passthru_vector *v)
 {
 	unsigned long flags;
 	bool fire = false;
 
 	spin_lock_irqsave(&v->lock, flags);
-	if (pt->irqs.type != PASSTHRU_IRQ_INTX) {
+	if (pt->irqs.type == PASSTHRU_IRQ_INTX) {
+		fire = passthru_intx_unmask(pt, v);
+	} else {
 		fire = v->pending;
 		v->pending = false;
 		v->masked = false;
-	} else if (!v->trigger) {
-		/* No eventfd, no line requested: nothing to unmask. */
-	} else if (v->masked && !pt->irqs.intx_disable) {
-		enable_irq(v->irq);
-		v->masked = false;
-	} else if (v->masked) {
-		if (pci_check_and_unmask_intx(pt->pdev))
-			v->masked = false;
-		else
-			fire = true;
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
 	return fire;
-}
-
-/*
- * The signal an unmask through the eventfd owes.  The vector outlives this
- * work (teardown flushes it first).  Its eventfd is read under the
- * vector's lock and signalled outside it (the unmask eventfd's wake-up
- * takes that lock under the eventfd's own); an INTx eventfd swap clears
- * it under the same lock, then flushes this work before the old one is
- * put.
- */
-static void passthru_intx_resend(struct work_struct *work)
-{
-	struct passthru_irqs *irqs = container_of(work, struct passthru_irqs,
-						  resend);
-	struct passthru_vector *v = &irqs->vec[0];
-	struct eventfd_ctx *trigger;
-	unsigned long flags;
-
-	spin_lock_irqsave(&v->lock, flags);
-	trigger = v->trigger;
-	spin_unlock_irqrestore(&v->lock, flags);
-	if (trigger)
-		passthru_eventfd_signal(trigger);
-}
-
-static int passthru_unmask_wakeup(wait_queue_entry_t *wait, unsigned int mode,
-				  int sync, void *key)
-{
-	struct passthru_irqs *irqs = container_of(wait, struct passthru_irqs,
-						  unmask_wait);
-	struct passthru_device *pt = container_of(irqs, struct passthru_device,
-						  irqs);
-	u64 cnt;
-
-	if (key_to_poll(key) & EPOLLIN) {
-		eventfd_ctx_do_read(irqs->unmask, &cnt);
-		if (passthru_vector_unmask(pt, &irqs->vec[0]))
-			schedule_work(&irqs->resend);
-	}
-	return 0;
-}
-
-static void passthru_unmask_queue(struct file *file, wait_queue_head_t *wqh,
-				  poll_table *table)
-{
-	struct passthru_irqs *irqs = container_of(table, struct passthru_irqs,
-						  unmask_table);
-
-	add_wait_queue(wqh, &irqs->unmask_wait);
-}
-
-static void passthru_unmask_clear(struct passthru_device *pt)
-{
-	struct passthru_irqs *irqs = &pt->irqs;
-	u64 cnt;
-
-	if (!irqs->unmask)
-		return;
-	eventfd_ctx_remove_wait_queue(irqs->unmask, &irqs->unmask_wait, &cnt);
-	eventfd_ctx_put(irqs->unmask);
-	irqs->unmask = NULL;
-}
-
-/* INTx: a write to @fd unmasks; -1 removes the unmask eventfd. */
-static int passthru_unmask_set(struct passthru_device *pt, int fd)
-{
-	struct passthru_irqs *irqs = &pt->irqs;
-	struct eventfd_ctx *ctx;
-	__poll_t events;
-	struct fd f;
-
-	passthru_unmask_clear(pt);
-	if (fd < 0)
-		return 0;
-	f = fdget(fd);
-	if (!f.file)
-		return -EBADF;
-	ctx = eventfd_ctx_fileget(f.file);
-	if (IS_ERR(ctx)) {
-		fdput(f);
-		return PTR_ERR(ctx);
-	}
-	irqs->unmask = ctx;
-	init_waitqueue_func_entry(&irqs->unmask_wait, passthru_unmask_wakeup);
-	init_poll_funcptr(&irqs->unmask_table, passthru_unmask_queue);
-	events = vfs_poll(f.file, &irqs->unmask_table);
-	fdput(f);
-	/* Written before it was set: act on it now (@pt->lock held). */
-	if ((events & EPOLLIN) &&
-	    passthru_vector_unmask(pt, &irqs->vec[0]) && irqs->vec[0].trigger)
-		passthru_eventfd_signal(irqs->vec[0].trigger);
-	return 0;
 }
 
 /*
@@ -260,8 +138,8 @@ static int passthru_vector_swap(struct passthru_device *pt, unsigned int i,
 	struct passthru_irqs *irqs = &pt->irqs;
 	struct passthru_vector *v = &irqs->vec[i];
 	unsigned long flags;
-	int ret;
 
+	lockdep_assert_held(&pt->lock);
 	if (irqs->type != PASSTHRU_IRQ_INTX) {
 		spin_lock_irqsave(&v->lock, flags);
 		*old = v->trigger;
@@ -274,47 +152,7 @@ static int passthru_vector_swap(struct passthru_device *pt, unsigned int i,
 		return 0;
 	}
 
-	/*
-	 * INTx: the line is requested only with an eventfd.  The function's
-	 * INTx-disable bit is changed under the vector's lock, which the
-	 * handler holds around pci_check_and_mask_intx(), so neither
-	 * read-modify-write of the command register undoes the other; and
-	 * the eventfd is changed under it too, for the resend work and the
-	 * unmask eventfd's wake-up, which run without @pt->lock.
-	 */
-	*old = v->trigger;
-	if (v->trigger) {
-		spin_lock_irqsave(&v->lock, flags);
-		if (irqs->intx_disable)
-			pci_intx(pt->pdev, 0);
-		spin_unlock_irqrestore(&v->lock, flags);
-		free_irq(v->irq, v);
-		spin_lock_irqsave(&v->lock, flags);
-		v->trigger = NULL;
-		v->masked = false;
-		spin_unlock_irqrestore(&v->lock, flags);
-		/* A resend that read the old eventfd has signalled it. */
-		flush_work(&irqs->resend);
-	}
-	if (!ctx)
-		return 0;
-	spin_lock_irqsave(&v->lock, flags);
-	v->masked = false;
-	v->trigger = ctx;
-	spin_unlock_irqrestore(&v->lock, flags);
-	ret = request_irq(v->irq, passthru_intx_handler,
-			  irqs->intx_disable ? IRQF_SHARED : 0, v->name, v);
-	if (ret) {
-		spin_lock_irqsave(&v->lock, flags);
-		v->trigger = NULL;
-		spin_unlock_irqrestore(&v->lock, flags);
-		return ret;
-	}
-	spin_lock_irqsave(&v->lock, flags);
-	if (irqs->intx_disable && !v->masked)
-		pci_intx(pt->pdev, 1);
-	spin_unlock_irqrestore(&v->lock, flags);
-	return 0;
+	return passthru_intx_swap(pt, ctx, old);
 }
 
 /*
@@ -329,13 +167,14 @@ static void passthru_irqs_disable(struct passthru_device *pt)
 	unsigned int i;
 	u16 cmd = 0;
 
+	lockdep_assert_held(&pt->lock);
 	if (irqs->type < 0)
 		return;
 	if (irqs->type == PASSTHRU_IRQ_MSIX)
 		cmd = passthru_memory_lock_and_enable(pt);
 	if (irqs->type == PASSTHRU_IRQ_INTX) {
 		/* No more unmask wake-ups, so no more resend work. */
-		passthru_unmask_clear(pt);
+		passthru_intx_unmask_clear(pt);
 		flush_work(&irqs->resend);
 	}
 	for (i = 0; i < irqs->nvec; i++) {
@@ -355,7 +194,7 @@ static void passthru_irqs_disable(struct passthru_device *pt)
 	irqs->nvec = 0;
 	irqs->type = -1;
 	/* Disabling MSI re-enabled INTx at the function. */
-	passthru_irq_quiet(pt);
+	passthru_intx_quiet(pt);
 }
 
 /*
@@ -485,40 +324,16 @@ static int passthru_msix_grow(struct passthru_device *pt, unsigned int want)
 }
 
 /**
- * passthru_irq_copy_fds() - copy in the descriptors of a PASSTHRU_SET_IRQS
- * @set: the struct, copied in
+ * passthru_get_eventfds() - the eventfds of descriptors a VMM passed
+ * @fds: the descriptors, copied in, or the ERR_PTR() that copying them gave
+ * @count: entries in @fds
  *
- * SET_IRQS copies its array of descriptors before it takes the device's
- * lock, so that a VMM whose array faults forever (userfaultfd) cannot hold
- * up remove().  The block is validated later, under the lock: a copy that
- * failed is reported only if the call gets that far.
- *
- * Context: process context; no passthru lock held.
- * Return: the descriptors (kfree() them), NULL when the call takes none,
- * or an ERR_PTR() for passthru_set_irqs() to return.
+ * Context: process context.
+ * Return: an array of @count references (-1 entries become NULL; kfree()
+ * the array, put each), or an ERR_PTR(): -EBADF, -EINVAL for a descriptor
+ * that is not an eventfd, -ENOMEM, or @fds' own.
  */
-s32 *passthru_irq_copy_fds(const struct passthru_irq_set *set)
-{
-	s32 *fds;
-
-	if (!(set->flags & (PASSTHRU_IRQ_SET_EVENTFD |
-			    PASSTHRU_IRQ_SET_UNMASK_EVENTFD)) ||
-	    !set->count || set->count > PASSTHRU_MAX_VECTORS)
-		return NULL;
-	fds = kmalloc_array(set->count, sizeof(*fds), GFP_KERNEL_ACCOUNT);
-	if (!fds)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(fds, u64_to_user_ptr(set->data),
-			   set->count * sizeof(*fds))) {
-		kfree(fds);
-		return ERR_PTR(-EFAULT);
-	}
-	return fds;
-}
-
-/* The eventfds of @fds, copied in; -1 entries become NULL. */
-static struct eventfd_ctx **passthru_get_eventfds(const s32 *fds,
-						  unsigned int count)
+struct eventfd_ctx **passthru_get_eventfds(const s32 *fds, unsigned int count)
 {
 	struct eventfd_ctx **ctx;
 	unsigned int i;
@@ -547,16 +362,28 @@ static struct eventfd_ctx **passthru_get_eventfds(const s32 *fds,
 	return ERR_PTR(ret);
 }
 
-/* PASSTHRU_IRQ_SET_EVENTFD on INTx, MSI or MSI-X. */
-static int passthru_irqs_set_eventfds(struct passthru_device *pt,
-				      struct passthru_irq_set *set,
-				      const s32 *fds)
+/**
+ * passthru_irqs_set_eventfds() - PASSTHRU_IRQ_SET_EVENTFD on INTx, MSI or MSI-X
+ * @pt: the device, attached to a VM for a count other than 0
+ * @set: the struct, validated against the function's vectors
+ * @fds: what passthru_irq_copy_fds() returned for @set
+ *
+ * A count of 0 disables the type; otherwise the type becomes the active
+ * one with at least start + count vectors, and the block's vectors get
+ * their eventfds, all of them or none.
+ *
+ * Context: process context; @pt->lock held, the function in D0 for MSI-X.
+ * Return: 0 or a negative errno of PASSTHRU_SET_IRQS.
+ */
+int passthru_irqs_set_eventfds(struct passthru_device *pt,
+			       struct passthru_irq_set *set, const s32 *fds)
 {
 	struct passthru_irqs *irqs = &pt->irqs;
 	struct eventfd_ctx **ctx, **old;
 	unsigned int i, end = set->start + set->count;
 	int ret = 0;
 
+	lockdep_assert_held(&pt->lock);
 	if (!set->count) {
 		if (set->start)
 			return -EINVAL;
@@ -616,170 +443,6 @@ out:
 	return ret;
 }
 
-/* The error and request notifications: one eventfd each. */
-static int passthru_notify_set(struct passthru_device *pt,
-			       struct passthru_irq_set *set, const s32 *fds)
-{
-	struct eventfd_ctx **slot = &pt->irqs.notify[set->index -
-						     PASSTHRU_IRQ_ERROR];
-	struct eventfd_ctx **ctx;
-
-	if (set->flags == PASSTHRU_IRQ_SET_TRIGGER) {
-		if (set->count && *slot)
-			passthru_eventfd_signal(*slot);
-		return 0;
-	}
-	if (set->flags != PASSTHRU_IRQ_SET_EVENTFD)
-		return -EINVAL;
-	ctx = set->count ? passthru_get_eventfds(fds, 1) : NULL;
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	if (*slot)
-		eventfd_ctx_put(*slot);
-	*slot = ctx ? ctx[0] : NULL;
-	kfree(ctx);
-	return 0;
-}
-
-/**
- * passthru_irq_quiet() - keep INTx off while the VMM does not use it
- * @pt: the device
- *
- * A function left free to assert INTx while nobody handles it would make
- * the kernel disable the line, and with it the interrupts of any host
- * device sharing it.  Functions without the INTx-disable bit cannot be
- * kept quiet this way.
- *
- * Context: process context; @pt->lock held, INTx not in use.
- */
-void passthru_irq_quiet(struct passthru_device *pt)
-{
-	lockdep_assert_held(&pt->lock);
-	if (pci_intx_mask_supported(pt->pdev))
-		pci_intx(pt->pdev, 0);
-}
-
-/**
- * passthru_irq_resync() - put INTx's state back at the function
- * @pt: the device, after its config state was restored (D3hot to D0, or a
- *	reset)
- *
- * A restore writes the command register back as it was saved, its
- * INTx-disable bit included, which may not be what the interrupt state
- * says any more: a VMM that masked INTx in D3hot would find it unmasked
- * at the function in D0.
- *
- * Context: process context; @pt->lock held.
- */
-void passthru_irq_resync(struct passthru_device *pt)
-{
-	struct passthru_irqs *irqs = &pt->irqs;
-	struct passthru_vector *v;
-	unsigned long flags;
-
-	lockdep_assert_held(&pt->lock);
-	if (irqs->type < 0) {
-		passthru_irq_quiet(pt);
-		return;
-	}
-	if (irqs->type != PASSTHRU_IRQ_INTX || !irqs->intx_disable)
-		return;
-	v = &irqs->vec[0];
-	spin_lock_irqsave(&v->lock, flags);
-	pci_intx(pt->pdev, v->trigger && !v->masked);
-	spin_unlock_irqrestore(&v->lock, flags);
-}
-
-/**
- * passthru_irq_info() - PASSTHRU_IRQ_INFO
- * @pt: the device, its lock held and not removed
- * @info: the struct, copied in
- *
- * Context: process context.
- * Return: 0, or -EINVAL for an unknown index.
- */
-int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info)
-{
-	struct passthru_irqs *irqs = &pt->irqs;
-
-	lockdep_assert_held(&pt->lock);
-	if (info->index >= PASSTHRU_NUM_IRQS)
-		return -EINVAL;
-	info->count = passthru_irq_count(pt, info->index);
-	info->caps = 0;
-	info->active = 0;
-	if (info->index <= PASSTHRU_IRQ_MSIX && info->count) {
-		info->caps |= PASSTHRU_IRQ_CAP_MASK;
-		if (irqs->type == info->index)
-			info->active = irqs->nvec;
-	} else if (info->index >= PASSTHRU_IRQ_ERROR) {
-		info->active = !!irqs->notify[info->index - PASSTHRU_IRQ_ERROR];
-	}
-	if (info->index == PASSTHRU_IRQ_INTX && info->count &&
-	    pci_intx_mask_supported(pt->pdev))
-		info->caps |= PASSTHRU_IRQ_CAP_INTX_DISABLE;
-	return 0;
-}
-
-/**
- * passthru_set_irqs() - PASSTHRU_SET_IRQS
- * @pt: the device, its lock held and not removed
- * @set: the struct, copied in
- * @fds: what passthru_irq_copy_fds() returned for @set
- *
- * Context: process context.
- * Return: 0 or a negative errno, as the uAPI header lists.
- */
-int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
-		      const s32 *fds)
-{
-	struct passthru_irqs *irqs = &pt->irqs;
-	unsigned int i, count;
-
-	lockdep_assert_held(&pt->lock);
-	if (set->__reserved || hweight32(set->flags) != 1 ||
-	    set->index >= PASSTHRU_NUM_IRQS)
-		return -EINVAL;
-	count = passthru_irq_count(pt, set->index);
-	if (set->start > count || set->count > count - set->start)
-		return -EINVAL;
-	if (set->index >= PASSTHRU_IRQ_ERROR)
-		return passthru_notify_set(pt, set, fds);
-
-	switch (set->flags) {
-	case PASSTHRU_IRQ_SET_EVENTFD:
-		/* The MSI-X table does not answer in D3hot. */
-		if (pt->d3hot && (set->index == PASSTHRU_IRQ_MSIX ||
-				  irqs->type == PASSTHRU_IRQ_MSIX))
-			return -EIO;
-		return passthru_irqs_set_eventfds(pt, set, fds);
-	case PASSTHRU_IRQ_SET_UNMASK_EVENTFD:
-		if (set->index != PASSTHRU_IRQ_INTX || set->start ||
-		    set->count != 1 || irqs->type != PASSTHRU_IRQ_INTX)
-			return -EINVAL;
-		if (IS_ERR(fds))
-			return PTR_ERR(fds);
-		return passthru_unmask_set(pt, fds[0]);
-	default:
-		break;
-	}
-	/* Mask, unmask, trigger: on the enabled vectors of the active type. */
-	if (irqs->type != set->index || set->start + set->count > irqs->nvec)
-		return -EINVAL;
-	for (i = set->start; i < set->start + set->count; i++) {
-		struct passthru_vector *v = &irqs->vec[i];
-
-		if (!v->trigger)
-			continue;
-		if (set->flags == PASSTHRU_IRQ_SET_MASK)
-			passthru_vector_mask(pt, v);
-		else if (set->flags == PASSTHRU_IRQ_SET_TRIGGER ||
-			 passthru_vector_unmask(pt, v))
-			passthru_eventfd_signal(v->trigger);
-	}
-	return 0;
-}
-
 /**
  * passthru_irq_init() - set up a device's interrupt state
  * @pt: the device, being created
@@ -789,7 +452,7 @@ int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
 void passthru_irq_init(struct passthru_device *pt)
 {
 	pt->irqs.type = -1;
-	INIT_WORK(&pt->irqs.resend, passthru_intx_resend);
+	passthru_intx_init(pt);
 }
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * passthru: direct, IOMMU-isolated access to PCI functions for virtual
- * machine monitors.  Module init and exit, and the module parameters.
+ * machine monitors.  Module init and exit, and the ids= parameter (the
+ * tunables are params.c's).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,27 +18,6 @@ static char *ids;
 module_param(ids, charp, 0444);
 MODULE_PARM_DESC(ids,
 		 "PCI functions to claim: comma-separated vendor:device[:subvendor:subdevice[:class:class_mask]] in hex, \"*\" for any ID");
-
-unsigned int passthru_max_devices_per_vm = 16;
-module_param_named(max_devices_per_vm, passthru_max_devices_per_vm, uint, 0644);
-MODULE_PARM_DESC(max_devices_per_vm,
-		 "Most devices one VM may have attached (default 16)");
-
-unsigned int passthru_max_vms_per_user = 64;
-module_param_named(max_vms_per_user, passthru_max_vms_per_user, uint, 0644);
-MODULE_PARM_DESC(max_vms_per_user,
-		 "Most VMs (each an IOMMU domain) one user may hold open at once (default 64)");
-
-bool passthru_allow_unsafe_interrupts;
-module_param_named(allow_unsafe_interrupts, passthru_allow_unsafe_interrupts,
-		   bool, 0644);
-MODULE_PARM_DESC(allow_unsafe_interrupts,
-		 "Attach devices even when the IOMMU cannot remap their interrupts, letting a VM forge MSIs (default no; UNSAFE)");
-
-unsigned int passthru_release_timeout_ms = 10000;
-module_param_named(release_timeout_ms, passthru_release_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(release_timeout_ms,
-		 "How long an unbind or hot-unplug waits for a VMM that set a request eventfd to close the device before revoking it (default 10000 ms)");
 
 /* Add each well-formed entry of ids= as a dynamic ID; report the others. */
 static void passthru_add_ids(void)
@@ -77,12 +57,12 @@ static int __init passthru_init(void)
 {
 	int ret;
 
-	ret = passthru_cdev_init();
+	ret = passthru_device_class_init();
 	if (ret)
 		return ret;
 	ret = passthru_vm_init();
 	if (ret)
-		goto err_cdev;
+		goto err_class;
 	ret = pci_register_driver(&passthru_pci_driver);
 	if (ret)
 		goto err_vm;
@@ -91,8 +71,8 @@ static int __init passthru_init(void)
 
 err_vm:
 	passthru_vm_exit();
-err_cdev:
-	passthru_cdev_exit();
+err_class:
+	passthru_device_class_exit();
 	return ret;
 }
 
@@ -100,7 +80,7 @@ static void __exit passthru_exit(void)
 {
 	pci_unregister_driver(&passthru_pci_driver);
 	passthru_vm_exit();
-	passthru_cdev_exit();
+	passthru_device_class_exit();
 }
 
 module_init(passthru_init);

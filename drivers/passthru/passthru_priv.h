@@ -14,18 +14,35 @@
  * A VM (vm.c) is refcounted by its file and by each attached device;
  * see the top of vm.c.
  *
- * Lock order, outermost first:
+ * Lock order, outermost first (Documentation/internals.md draws it):
  *
+ *   device_lock            the driver core's, held around remove(); a
+ *                          reset under passthru_device.lock only ever
+ *                          trylocks it (pci_try_reset_function()), as it
+ *                          does the config-access lock in remove()
+ *   mmap_lock              a fault holds it around memory_lock; it is not
+ *                          taken under passthru_device.lock or
+ *                          passthru_vm.lock: user memory is copied and
+ *                          pinned before they are taken or after they are
+ *                          dropped
  *   passthru_device.lock   serialises a device's ioctls, attach and detach
  *                          with remove(); remove() sets @removed under it,
  *                          and an ioctl that finds @removed set fails with
  *                          ENODEV without touching the hardware
- *   passthru_vm.lock       a VM's mappings, usable ranges and groups;
- *                          no user memory is touched under it
- *   mmap_lock              not taken under either lock above: user
- *                          memory is copied and pinned before they are
- *                          taken or after they are dropped
- *   iommu_group mutex      taken by the IOMMU core inside all of the above
+ *   memory_lock            (rwsem) whether the BARs answer: read by
+ *                          faults, written around anything that changes
+ *                          it; zapping under it takes i_mmap_rwsem
+ *   passthru_vm.lock       a VM's mappings, usable ranges and groups,
+ *                          taken under passthru_device.lock by attach and
+ *                          detach; the IOMMU core takes the group's mutex
+ *                          under it
+ *   passthru_vm_users_lock the per-user VM counts (pages.c); a leaf
+ *   eventfd wait-queue     the INTx unmask eventfd's wake-up runs under
+ *                          it and takes the vector's lock
+ *   passthru_vector.lock   (spinlock, hard-irq safe) a vector's mask state
+ *                          and eventfd; the PCI core's config lock is
+ *                          taken under it; no eventfd is signalled under
+ *                          it
  */
 #ifndef PASSTHRU_PRIV_H
 #define PASSTHRU_PRIV_H
@@ -45,6 +62,8 @@
 #include <linux/poll.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/passthru.h>
+
+#include "passthru_logic.h"
 
 struct file;
 struct vm_area_struct;
@@ -68,81 +87,6 @@ struct eventfd_ctx;
 	dev_warn_ratelimited(&(pdev)->dev, fmt, ##__VA_ARGS__)
 #define passthru_vmm_info(pdev, fmt, ...) \
 	dev_info_ratelimited(&(pdev)->dev, fmt, ##__VA_ARGS__)
-
-/* iova.c: IOVA arithmetic, pure logic */
-
-/**
- * struct passthru_ranges - a sorted set of disjoint inclusive IOVA ranges
- * @r: the ranges, ascending
- * @n: how many are in use
- * @cap: how many @r has room for
- */
-struct passthru_ranges {
-	struct passthru_iova_range *r;
-	unsigned int n;
-	unsigned int cap;
-};
-
-int passthru_span(u64 start, u64 length, u64 align, u64 *last);
-int passthru_ranges_init(struct passthru_ranges *rs, u64 start, u64 last);
-void passthru_ranges_free(struct passthru_ranges *rs);
-int passthru_ranges_remove(struct passthru_ranges *rs, u64 start, u64 last);
-bool passthru_ranges_contain(const struct passthru_ranges *rs, u64 start,
-			     u64 last);
-
-/* layout.c: region layout, pure logic */
-
-/* Host-owned byte ranges per region: the MSI-X table and its PBA. */
-#define PASSTHRU_MAX_EXCLUDED 2
-
-/**
- * struct passthru_layout - one region of a device file
- * @size: bytes; 0 when the region does not exist
- * @caps: a mask of &enum passthru_region_caps
- * @nexcl: entries in @excl
- * @excl: byte ranges owned by the host, inclusive
- */
-struct passthru_layout {
-	u64 size;
-	u32 caps;
-	unsigned int nexcl;
-	struct passthru_iova_range excl[PASSTHRU_MAX_EXCLUDED];
-};
-
-int passthru_region_decode(u64 off, unsigned int *index, u64 *pos);
-unsigned int passthru_access_width(u64 pos, u64 len);
-int passthru_layout_clamp(const struct passthru_layout *l, u64 pos,
-			  size_t count, size_t *n);
-int passthru_layout_exclude(struct passthru_layout *l, u64 start, u64 len);
-bool passthru_layout_excluded(const struct passthru_layout *l, u64 pos, u64 len);
-unsigned int passthru_layout_areas(const struct passthru_layout *l,
-				   struct passthru_region_area *areas,
-				   unsigned int max);
-bool passthru_layout_mmap_ok(const struct passthru_layout *l, u64 pos, u64 len);
-
-/* config.c: virtual config space, pure logic */
-
-/**
- * struct passthru_cfg - the config space a VMM sees
- * @size: bytes: 256, or 4096 with extended config space
- * @virt: per byte, the bits served from @vconfig
- * @write: per byte, the bits the VMM may change
- * @vconfig: the virtual copy
- */
-struct passthru_cfg {
-	unsigned int size;
-	u8 virt[PCI_CFG_SPACE_EXP_SIZE];
-	u8 write[PCI_CFG_SPACE_EXP_SIZE];
-	u8 vconfig[PCI_CFG_SPACE_EXP_SIZE];
-};
-
-void passthru_cfg_build(struct passthru_cfg *cfg, const u8 *real,
-			const u64 *bar_size);
-u32 passthru_cfg_read(const struct passthru_cfg *cfg, unsigned int pos,
-		      unsigned int len, u32 real);
-unsigned int passthru_cfg_write(struct passthru_cfg *cfg, unsigned int pos,
-				unsigned int len, u32 val, u32 real,
-				u32 *to_device);
 
 /**
  * struct passthru_vector - one interrupt vector given to the VMM
@@ -261,7 +205,7 @@ struct passthru_device {
  *	every pinned page
  * @mappings: the DMA mappings, an interval tree of &struct passthru_dma
  * @usable: usable IOVA ranges: the aperture minus reserved regions
- * @groups: attached IOMMU groups (struct passthru_vm_group, vm.c)
+ * @groups: attached IOMMU groups (struct passthru_vm_group, group.c)
  * @ndevices: attached devices
  * @unremapped: attached devices whose interrupts are not remapped
  */
@@ -278,71 +222,17 @@ struct passthru_vm {
 	unsigned int unremapped;
 };
 
-/* main.c: module parameters */
+/* params.c: module parameters */
 extern unsigned int passthru_max_devices_per_vm;
 extern unsigned int passthru_max_vms_per_user;
 extern bool passthru_allow_unsafe_interrupts;
 extern unsigned int passthru_release_timeout_ms;
 
-/* ids.c: the ids= module parameter, pure logic */
-int passthru_parse_id(const char *text, struct pci_device_id *id);
-
-/* format.c: BAR descriptions for the probe log, pure logic */
-#define PASSTHRU_BAR_DESC_LEN 96
-int passthru_format_size(char *buf, size_t len, u64 size);
-int passthru_describe_bar(char *buf, size_t len, const char *name,
-			  unsigned long flags, u64 start, u64 size);
-
-/* maptable.c: the DMA mapping table, pure logic */
-
-/**
- * struct passthru_run - physically contiguous pinned pages
- * @pfn: first page frame
- * @npages: number of pages
- */
-struct passthru_run {
-	unsigned long pfn;
-	unsigned long npages;
-};
-
-/**
- * struct passthru_dma - one DMA mapping of a VM
- * @rb: node in the VM's interval tree
- * @start: first IOVA
- * @last: last IOVA, inclusive
- * @subtree_last: interval tree bookkeeping
- * @vaddr: first user address
- * @flags: PASSTHRU_DMA_READ and/or PASSTHRU_DMA_WRITE
- * @npages: pages pinned, each charged to the VM's mm's locked_vm
- * @nr_runs: entries in @runs
- * @runs: the pinned pages, as physically contiguous runs in IOVA order
- */
-struct passthru_dma {
-	struct rb_node rb;
-	u64 start;
-	u64 last;
-	u64 subtree_last;
-	unsigned long vaddr;
-	u32 flags;
-	unsigned long npages;
-	unsigned long nr_runs;
-	struct passthru_run *runs;
-};
-
-void passthru_dma_insert(struct rb_root_cached *root, struct passthru_dma *dma);
-void passthru_dma_remove(struct rb_root_cached *root, struct passthru_dma *dma);
-struct passthru_dma *passthru_dma_first(struct rb_root_cached *root,
-					u64 start, u64 last);
-struct passthru_dma *passthru_dma_next(struct passthru_dma *dma, u64 start,
-				       u64 last);
-int passthru_dma_unmap_check(struct rb_root_cached *root, u64 start, u64 last);
-bool passthru_dma_all_within(struct rb_root_cached *root,
-			     const struct passthru_ranges *rs);
-void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
-		       unsigned long pfn);
-
-/* ioctl.c: ioctl argument validation, pure logic */
+/* ioctl.c: the ioctl dispatcher; the argument checks are pure logic */
 #define PASSTHRU_MAX_STRUCT_SIZE 4096
+
+/* A &struct passthru_ioctl_op's handler runs under its table's lock. */
+#define PASSTHRU_IOCTL_LOCKED true
 
 /**
  * struct passthru_ioctl_op - one entry of an ioctl dispatch table
@@ -350,6 +240,7 @@ void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
  * @size: sizeof() the kernel's struct
  * @min_size: offsetofend() the last member of the struct's first version
  * @valid_flags: the bits of the struct's @flags this kernel accepts
+ * @locked: @execute runs under the table's lock (PASSTHRU_IOCTL_LOCKED)
  * @execute: the handler, called with the file's object (a device or a
  *	VM) and the struct copied in and validated by passthru_check_size()
  *	and passthru_check_flags(); on success the struct is copied back out
@@ -359,13 +250,29 @@ struct passthru_ioctl_op {
 	u32 size;
 	u32 min_size;
 	u32 valid_flags;
+	bool locked;
 	int (*execute)(void *ctx, void *cmd);
+};
+
+/**
+ * struct passthru_ioctl_table - the ioctls of one kind of file
+ * @ops: the entries
+ * @nops: entries in @ops
+ * @lock: taken around a locked entry's handler; may fail (the object is
+ *	gone), failing the call with its errno
+ * @unlock: undoes @lock
+ */
+struct passthru_ioctl_table {
+	const struct passthru_ioctl_op *ops;
+	unsigned int nops;
+	int (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
 };
 
 /* Room for the largest ioctl struct; PASSTHRU_IOCTL_OP() checks it. */
 #define PASSTHRU_IOCTL_BUF_SIZE 64
 
-#define PASSTHRU_IOCTL_OP(_cmd, _struct, _last, _flags, _fn)		\
+#define PASSTHRU_IOCTL_OP(_cmd, _struct, _last, _flags, _locked, _fn)	\
 	{								\
 		.cmd = _cmd,						\
 		.size = sizeof(_struct) +				\
@@ -373,61 +280,130 @@ struct passthru_ioctl_op {
 					  PASSTHRU_IOCTL_BUF_SIZE),	\
 		.min_size = offsetofend(_struct, _last),		\
 		.valid_flags = _flags,					\
+		.locked = _locked,					\
 		.execute = _fn,						\
 	}
 
+long passthru_ioctl(const struct passthru_ioctl_table *table, void *ctx,
+		    unsigned int cmd, unsigned long arg);
 int passthru_check_size(const struct passthru_ioctl_op *op, u32 usize);
 int passthru_check_flags(const struct passthru_ioctl_op *op, const void *cmd);
 int passthru_device_info_check(const struct passthru_device_info *info);
 u32 passthru_reset_mask(const u8 *methods, unsigned int n);
 
-/* pci.c */
+/* pci.c: the pci_driver */
 extern struct pci_driver passthru_pci_driver;
-void passthru_fill_info(struct passthru_device_info *info,
-			struct pci_dev *pdev, unsigned int group_id);
 
-/* region.c */
-int passthru_layout_init(struct passthru_device *pt);
-void passthru_config_reset(struct passthru_device *pt);
-ssize_t passthru_region_rw(struct passthru_device *pt, char __user *buf,
-			   size_t count, loff_t *ppos, bool write);
-int passthru_region_mmap(struct passthru_device *pt, struct vm_area_struct *vma);
-void passthru_region_revoke(struct passthru_device *pt);
-int passthru_region_reset(struct passthru_device *pt);
-void passthru_region_stop(struct passthru_device *pt);
-void passthru_region_quiesce(struct passthru_device *pt, bool device_locked);
-u16 passthru_memory_lock_and_enable(struct passthru_device *pt);
-void passthru_memory_unlock_and_restore(struct passthru_device *pt, u16 cmd);
-void passthru_region_release(struct passthru_device *pt);
-
-/* irq.c */
-void passthru_irq_init(struct passthru_device *pt);
-void passthru_irq_quiet(struct passthru_device *pt);
-void passthru_irq_resync(struct passthru_device *pt);
-int passthru_irq_info(struct passthru_device *pt, struct passthru_irq_info *info);
-/* The most vectors a function can have: an MSI-X table's 2048 entries. */
-#define PASSTHRU_MAX_VECTORS 2048
-s32 *passthru_irq_copy_fds(const struct passthru_irq_set *set);
-int passthru_set_irqs(struct passthru_device *pt, struct passthru_irq_set *set,
-		      const s32 *fds);
-void passthru_irq_release(struct passthru_device *pt);
-bool passthru_irq_notify(struct passthru_device *pt, unsigned int index);
-
-/* device.c */
-long passthru_ioctl(const struct passthru_ioctl_op *ops, unsigned int nops,
-		    void *ctx, unsigned int cmd, unsigned long arg);
-int passthru_cdev_init(void);
-void passthru_cdev_exit(void);
+/* device.c: the device nodes */
+int passthru_device_class_init(void);
+void passthru_device_class_exit(void);
 struct passthru_device *passthru_device_create(struct pci_dev *pdev,
 					       unsigned int group_id);
 void passthru_device_remove(struct passthru_device *pt);
 
-/* vm.c */
+/**
+ * passthru_device_lock_live() - lock a device for a VMM's call
+ * @pt: the device
+ *
+ * Context: process context.
+ * Return: 0 with @pt->lock held, or -ENODEV (not held) once the function
+ * was removed.
+ */
+static inline int passthru_device_lock_live(struct passthru_device *pt)
+{
+	mutex_lock(&pt->lock);
+	if (!pt->removed)
+		return 0;
+	mutex_unlock(&pt->lock);
+	return -ENODEV;
+}
+
+/* region.c: the regions' layout */
+int passthru_layout_init(struct passthru_device *pt);
+int passthru_do_region_info(void *ctx, void *cmd);
+bool passthru_decode_on(struct pci_dev *pdev, u32 caps);
+
+/* rdwr.c: pread() and pwrite() */
+ssize_t passthru_rdwr(struct passthru_device *pt, char __user *buf,
+		      size_t count, loff_t *ppos, bool write);
+void passthru_rdwr_unmap(struct passthru_device *pt);
+
+/* mmap.c: the BAR mappings and memory_lock */
+int passthru_mmap(struct passthru_device *pt, struct vm_area_struct *vma);
+void passthru_mmap_zap(struct passthru_device *pt);
+void passthru_mmap_revoke(struct passthru_device *pt);
+u16 passthru_memory_lock_and_enable(struct passthru_device *pt);
+void passthru_memory_unlock_and_restore(struct passthru_device *pt, u16 cmd);
+
+/* config_io.c: config space accesses and the power state */
+void passthru_config_invalidate(struct passthru_device *pt);
+int passthru_config_rw(struct passthru_device *pt, u64 pos, u8 *buf,
+		       size_t len, bool write);
+void passthru_power_up(struct passthru_device *pt);
+
+/* reset.c: resets and the hand-back */
+int passthru_reset_for_vmm(struct passthru_device *pt);
+int passthru_do_device_reset(void *ctx, void *cmd);
+void passthru_stop_dma(struct passthru_device *pt);
+void passthru_restore_host_state(struct passthru_device *pt);
+
+/* irq.c: the vectors */
+/* The most vectors a function can have: an MSI-X table's 2048 entries. */
+#define PASSTHRU_MAX_VECTORS 2048
+unsigned int passthru_irq_count(struct passthru_device *pt,
+				unsigned int index);
+void passthru_vector_mask(struct passthru_device *pt, struct passthru_vector *v);
+bool passthru_vector_unmask(struct passthru_device *pt,
+			    struct passthru_vector *v);
+int passthru_irqs_set_eventfds(struct passthru_device *pt,
+			       struct passthru_irq_set *set, const s32 *fds);
+struct eventfd_ctx **passthru_get_eventfds(const s32 *fds, unsigned int count);
+void passthru_irq_init(struct passthru_device *pt);
+void passthru_irq_release(struct passthru_device *pt);
+bool passthru_irq_notify(struct passthru_device *pt, unsigned int index);
+
+/* intx.c: INTx */
+void passthru_intx_init(struct passthru_device *pt);
+void passthru_intx_mask(struct passthru_device *pt, struct passthru_vector *v);
+bool passthru_intx_unmask(struct passthru_device *pt, struct passthru_vector *v);
+int passthru_intx_swap(struct passthru_device *pt, struct eventfd_ctx *ctx,
+		       struct eventfd_ctx **old);
+int passthru_intx_unmask_set(struct passthru_device *pt, int fd);
+void passthru_intx_unmask_clear(struct passthru_device *pt);
+void passthru_intx_quiet(struct passthru_device *pt);
+void passthru_intx_resync(struct passthru_device *pt);
+
+/* irq_ioctl.c: IRQ_INFO and SET_IRQS */
+int passthru_do_irq_info(void *ctx, void *cmd);
+int passthru_do_set_irqs(void *ctx, void *cmd);
+
+/* vm.c: VMs, attach and detach */
 int passthru_vm_init(void);
 void passthru_vm_exit(void);
 struct passthru_vm *passthru_vm_from_file(struct file *file);
 void passthru_vm_put(struct passthru_vm *vm);
-int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt);
+int passthru_do_attach(void *ctx, void *cmd);
 void passthru_vm_detach(struct passthru_device *pt);
+
+/* group.c: a VM's IOMMU groups */
+int passthru_vm_compute_ranges(struct passthru_vm *vm,
+			       struct passthru_ranges *rs);
+int passthru_group_join(struct passthru_vm *vm, struct pci_dev *pdev);
+void passthru_group_leave(struct passthru_vm *vm, struct pci_dev *pdev);
+
+/* pages.c: pinning and accounting */
+int passthru_vm_charge(struct passthru_vm *vm, unsigned long npages);
+void passthru_vm_uncharge(struct passthru_vm *vm, unsigned long npages);
+int passthru_vm_user_get(struct user_struct *user);
+void passthru_vm_user_put(struct user_struct *user);
+int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma);
+void passthru_unpin_runs(struct passthru_run *runs, unsigned long nr,
+			 bool dirty);
+void passthru_pages_exit(void);
+
+/* dma.c: DMA mappings */
+int passthru_do_map_dma(void *ctx, void *cmd);
+int passthru_do_unmap_dma(void *ctx, void *cmd);
+void passthru_dma_unmap_all(struct passthru_vm *vm);
 
 #endif /* PASSTHRU_PRIV_H */

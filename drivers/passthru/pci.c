@@ -8,36 +8,6 @@
 
 #include "passthru_priv.h"
 
-/**
- * passthru_fill_info() - take the identity snapshot returned by DEVICE_INFO
- * @info: filled; every member the kernel owns is written
- * @pdev: the function
- * @group_id: its IOMMU group number
- *
- * Context: process context, @pdev bound to passthru.
- */
-void passthru_fill_info(struct passthru_device_info *info,
-			struct pci_dev *pdev, unsigned int group_id)
-{
-	int i;
-
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	info->vendor = pdev->vendor;
-	info->device = pdev->device;
-	info->subsystem_vendor = pdev->subsystem_vendor;
-	info->subsystem_device = pdev->subsystem_device;
-	info->class_code = pdev->class;
-	info->revision = pdev->revision;
-	/* The upper half of a 64-bit BAR has no resource of its own. */
-	for (i = 0; i < PCI_STD_NUM_BARS; i++)
-		if (pci_resource_len(pdev, i))
-			info->num_bars++;
-	if (pci_is_pcie(pdev))
-		info->caps |= PASSTHRU_DEVICE_PCIE;
-	info->iommu_group = group_id;
-}
-
 static void passthru_log_resource(struct pci_dev *pdev, int resno,
 				  const char *name)
 {
