@@ -37,6 +37,16 @@ build_check() { # NAME MAKE-ARGS...
 build_check W1 W=1
 build_check sparse C=2
 
+# The module's files import one another without a circle
+# (Documentation/internals.md draws the graph), and each stays small.
+"$TOP/scripts/imports.py" "$dir/build-W1/drivers/passthru" >"$dir/imports.out" 2>&1 ||
+	cp "$dir/imports.out" "$dir/imports.log"
+touch "$dir/imports.log"
+result "drivers/passthru imports without a circle" "$dir/imports.log"
+(cd "$TOP" && wc -l drivers/passthru/*.[ch]) |
+	awk '$2 != "total" && $1 > 520 { print $2 ": " $1 " lines" }' >"$dir/length.log"
+result "drivers/passthru files of at most 520 lines" "$dir/length.log"
+
 # compat.h is where an out-of-tree module keeps its kernel version checks.
 checkpatch_ignore() {
 	local ignore=FILE_PATH_CHANGES
