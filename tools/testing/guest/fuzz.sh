@@ -14,7 +14,10 @@ done
 KMEMLEAK=/sys/kernel/debug/kmemleak
 [ -e $KMEMLEAK ] && echo clear >$KMEMLEAK
 insmod $PT ids=1234:11e8
+storm_watch &
+watcher=$!
 pt_fuzz $EDU $ops ${seed:-0} intx
+kill $watcher 2>/dev/null
 pt_dma edu $EDU
 pt_irq edu-msi $EDU
 rmmod passthru

@@ -32,9 +32,12 @@ vtd | debug) pt_isol errnos $EDU vtd ;;
 *) pt_isol errnos $EDU ;;
 esac
 
-# The fuzzer (make fuzz runs it longer), then a normal map, DMA and
-# interrupt must still work.
-pt_fuzz $EDU 100000
+# The fuzzer (make fuzz runs it longer), INTx eventfds included, then a
+# normal map, DMA and interrupt must still work.
+storm_watch &
+watcher=$!
+pt_fuzz $EDU 100000 0 intx
+kill $watcher 2>/dev/null
 pt_dma edu $EDU
 pt_irq edu-msi $EDU
 

@@ -71,3 +71,20 @@ HP_EDU=0000:03:00.0   # edu in a hotpluggable root port, QEMU id hp0
 
 # qmp JSON: have the host run a QEMU monitor command (scripts/qmp.py).
 qmp() { echo "PT-QMP $1"; }
+
+# storm_watch &: if the kernel shuts an interrupt line down ("nobody
+# cared"), print what could be asserting it: each function's command and
+# status registers (status bit 3: INTx asserted) and QEMU's interrupt
+# controllers, as comments in the results.  The fuzzer's runs start it.
+storm_watch() {
+	while sleep 0.2; do
+		dmesg | grep -q "nobody cared" || continue
+		for _d in /sys/bus/pci/devices/*; do
+			echo "# storm: $(basename $_d) irq $(cat $_d/irq) driver" \
+				"$(driver_of $(basename $_d)) cmd+status" \
+				$(dd if=$_d/config bs=1 skip=4 count=4 2>/dev/null | od -An -tx1)
+		done
+		echo 'PT-QMP {"execute":"human-monitor-command","arguments":{"command-line":"info pic"}}'
+		return
+	done
+}
