@@ -63,9 +63,10 @@ $(LIBDIR)/libpassthru.pc: tools/lib/libpassthru.pc.in
 
 tools: out/bin/passthru
 
-out/bin/passthru: tools/passthru/passthru.c include/uapi/linux/passthru.h
+CLI_SRC := $(wildcard tools/passthru/*.c)
+out/bin/passthru: $(CLI_SRC) tools/passthru/passthru.h include/uapi/linux/passthru.h
 	mkdir -p out/bin
-	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -o $@ $(CLI_SRC)
 
 tools-install: tools
 	install -D -m 755 out/bin/passthru $(DESTDIR)$(PREFIX)/sbin/passthru

@@ -64,7 +64,7 @@ for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth 
 		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
 done
 gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
-	-o "$OUT/bin/passthru" "$TOP/tools/passthru/passthru.c"
+	-o "$OUT/bin/passthru" "$TOP"/tools/passthru/*.c
 for prog in tools/examples/nvme-read tools/testing/pt_lib; do
 	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
 		-I"$TOP/tools/lib" -o "$OUT/bin/${prog##*/}" "$TOP/$prog.c" \

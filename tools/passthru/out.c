@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Output of the passthru command.  What it prints comes partly from
+ * files and sysfs that others control (a .vmx file can carry any byte),
+ * so text for a terminal goes through safe(), and JSON through a writer
+ * whose strings are valid JSON for any byte.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "passthru.h"
+
+/*
+ * @s with every byte that is not printable ASCII written as \xNN (a
+ * backslash as \\), so that no escape sequence reaches the terminal;
+ * in @buf of @len bytes, cut if need be.
+ */
+const char *safe(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 5 <= len; s++) {
+		unsigned char c = *s;
+
+		if (c == '\\')
+			o += snprintf(buf + o, len - o, "\\\\");
+		else if (c < 0x20 || c > 0x7e)
+			o += snprintf(buf + o, len - o, "\\x%02x", c);
+		else
+			buf[o++] = c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The JSON writer: j_begin() and j_end() open and close an object or an
+ * array, j_key() names the next member of an object, the others write a
+ * value.  Separators are the writer's: ", " between elements, ": " after
+ * a key.
+ */
+#define J_DEPTH 16
+static int j_depth, j_first[J_DEPTH], j_after_key;
+
+static void j_sep(void)
+{
+	if (j_after_key) {
+		j_after_key = 0;
+		return;
+	}
+	if (j_depth && j_depth <= J_DEPTH && !j_first[j_depth - 1])
+		fputs(", ", stdout);
+	if (j_depth && j_depth <= J_DEPTH)
+		j_first[j_depth - 1] = 0;
+}
+
+/* Length of the UTF-8 sequence at @s, 0 if it is not a valid one. */
+static int utf8_len(const unsigned char *s)
+{
+	int n, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * @s as a JSON string: quotes, backslashes and control characters
+ * escaped; a byte that is not part of valid UTF-8 becomes the code point
+ * of its value (\u00NN), so the output is valid JSON whatever @s holds.
+ */
+static void j_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putchar('"');
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f || !n)
+			printf("\\u%04x", *p);
+		else
+			fwrite(p, 1, n, stdout);
+		p += n ? n : 1;
+	}
+	putchar('"');
+}
+
+void j_begin(char bracket)
+{
+	j_sep();
+	putchar(bracket);
+	if (j_depth < J_DEPTH)
+		j_first[j_depth] = 1;
+	j_depth++;
+}
+
+void j_end(char bracket)
+{
+	putchar(bracket);
+	j_depth--;
+	if (!j_depth)
+		putchar('\n');
+}
+
+void j_key(const char *key)
+{
+	j_sep();
+	j_string(key);
+	fputs(": ", stdout);
+	j_after_key = 1;
+}
+
+void j_str(const char *s)
+{
+	j_sep();
+	j_string(s);
+}
+
+void j_num(unsigned long long v)
+{
+	j_sep();
+	printf("%llu", v);
+}
+
+void j_bool(int v)
+{
+	j_sep();
+	fputs(v ? "true" : "false", stdout);
+}
+
+void j_null(void)
+{
+	j_sep();
+	fputs("null", stdout);
+}
