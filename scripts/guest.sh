@@ -59,13 +59,11 @@ make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
 
 # Static test programs, and the NVMe example on libpassthru.
 mkdir -p "$OUT/bin"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench; do
-	gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$TOP/include/uapi" \
-		-o "$OUT/bin/$prog" "$TOP/tools/testing/$prog.c"
-done
+make -s -C "$TOP/tools/testing" O="$OUT/bin" KSFT="$(kernel_source)/tools/testing/selftests" ||
+	die "the test programs do not build"
 gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
 	-o "$OUT/bin/passthru" "$TOP"/tools/passthru/*.c
-for prog in tools/examples/nvme-read tools/testing/pt_lib; do
+for prog in tools/examples/nvme-read; do
 	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include/uapi" \
 		-I"$TOP/tools/lib" -o "$OUT/bin/${prog##*/}" "$TOP/$prog.c" \
 		"$TOP/tools/lib/libpassthru.c"
@@ -75,12 +73,12 @@ done
 root=$OUT/root-$flavour
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
-for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench nvme-read pt_lib passthru; do
+for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench pt_uapi nvme-read pt_lib passthru; do
 	cp "$OUT/bin/$prog" "$root/bin/"
 done
 cp "$TOP/tools/testing/guest/init" "$root/init"
 chmod +x "$root/init"
-cp "$TOP"/tools/testing/guest/*.sh "$root/tests/"
+cp "$TOP"/tools/testing/guest/*.sh "$TOP"/tools/testing/guest/*.awk "$root/tests/"
 find "$build" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
 for m in "${extra_mods[@]}"; do cp "$m" "$root/lib/modules/"; done
 initrd=$OUT/initramfs-$flavour.cpio

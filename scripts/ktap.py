@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Parse the KTAP documents a KUnit guest printed between the markers
-"PT-KTAP-BEGIN <name>" and "PT-KTAP-END" (see tools/testing/guest/kunit.sh).
+"""Parse the KTAP documents a guest printed between the markers
+"PT-KTAP-BEGIN <name>" and "PT-KTAP-END": KUnit's (tools/testing/guest/
+kunit.sh), and those of every other tier, which /init makes of the checks
+(tools/testing/guest/ktap.awk), with the kselftest-harness programs'
+results nested as subtests (lib.sh's ktap_sub).  Lines for the host
+("PT-QMP ...") may come anywhere and are not KTAP.
 
 Every leaf result counts once: a parameterised case counts each of its
 parameters.  A document that is not well-formed KTAP (missing header or
@@ -11,7 +15,7 @@ log) counts as one failure, with the reason on stderr.  Prints
 import re
 import sys
 
-RESULT = re.compile(r'^(ok|not ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:# (SKIP)\b.*)?$')
+RESULT = re.compile(r'^(ok|not ok) (\d+)(?: (?:- )?(.*?))?(?:\s*# (SKIP|TODO|XFAIL)\b.*)?$')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
@@ -31,6 +35,8 @@ def structural(lines, name):
     kept = []
     for line in lines:
         text = line.strip()
+        if text.startswith('PT-'):
+            continue
         if not text or text.startswith('#') or text == 'KTAP version 1' or \
                 PLAN.match(text) or RESULT.match(text):
             kept.append(line)
@@ -47,6 +53,7 @@ def parse(lines, pos, depth, counts, name):
         raise Malformed(f'{name}: expected "KTAP version 1" at depth {depth}')
     pos += 1
     plan = None
+    plan_last = False
     expected = 1
     child_counts = None
     while pos < len(lines):
@@ -74,18 +81,22 @@ def parse(lines, pos, depth, counts, name):
             continue
         m = PLAN.match(text)
         if m:
-            if plan is not None or expected != 1:
-                raise Malformed(f'{name}: misplaced plan "{text}"')
+            # First, or last (a document that counts as it goes).
+            if plan is not None:
+                raise Malformed(f'{name}: second plan "{text}"')
             plan = int(m.group(1))
+            plan_last = expected != 1
             pos += 1
             continue
         m = RESULT.match(text)
         if not m:
             raise Malformed(f'{name}: unexpected line "{text}"')
+        if plan is not None and plan_last:
+            raise Malformed(f'{name}: result after the plan: "{text}"')
         if int(m.group(2)) != expected:
             raise Malformed(f'{name}: result {m.group(2)} where {expected} was due')
         expected += 1
-        ok, skip = m.group(1) == 'ok', m.group(4) == 'SKIP'
+        ok, skip = m.group(1) == 'ok', m.group(4) in ('SKIP', 'XFAIL')
         if child_counts is not None:
             # A parent: its children were counted; its own line must agree.
             if child_counts[1] and ok:
@@ -99,7 +110,7 @@ def parse(lines, pos, depth, counts, name):
             counts[0] += 1
         else:
             counts[1] += 1
-            print(f'KUnit failure in {name}: {text}', file=sys.stderr)
+            print(f'FAIL: {name}: {text}', file=sys.stderr)
         pos += 1
     if child_counts is not None:
         raise Malformed(f'{name}: subtest without a result line (truncated log?)')
@@ -127,16 +138,16 @@ def main():
                     raise Malformed(f'{name}: trailing lines')
                 for i in range(3):
                     total[i] += counts[i]
-                print(f'KUnit suite {name}: {counts[0]} passed, '
+                print(f'{name}: {counts[0]} passed, '
                       f'{counts[1]} failed, {counts[2]} skipped', file=sys.stderr)
             except Malformed as e:
-                print(f'malformed KTAP: {e}', file=sys.stderr)
+                print(f'FAIL: malformed KTAP: {e}', file=sys.stderr)
                 total[1] += 1
             doc = None
         elif doc is not None:
             doc.append(raw)
     if doc is not None:
-        print(f'malformed KTAP: {name}: no end marker', file=sys.stderr)
+        print(f'FAIL: malformed KTAP: {name}: no end marker', file=sys.stderr)
         total[1] += 1
     print(*total)
 

@@ -5,10 +5,17 @@
 # vtd) it loads what it needs.
 . /tests/lib.sh
 variant=${1:-${variant:-vtd}}
-if ! grep -q '^passthru ' /proc/modules; then
-	[ -f /lib/modules/e1000e.ko ] && insmod /lib/modules/e1000e.ko
-	insmod $PT ids=1234:11e8
-fi
+needs_testbed
+area isol
+
+# The rules every ioctl shares, on each device of the test bed.
+nvme_driver=$(driver_of $NVME)
+e1000e_driver=$(driver_of $E1000E)
+pass_to_passthru $NVME
+pass_to_passthru $E1000E
+ktap_sub "uapi: the size, flags and reserved rules of every ioctl" pt_uapi
+give_back $NVME $nvme_driver
+give_back $E1000E $e1000e_driver
 
 pt_isol mmap $EDU
 nvme_driver=$(driver_of $NVME)
@@ -70,3 +77,5 @@ done
 expect "race: edu is claimed after the races" test -c /dev/passthru/$EDU
 # Every ioctl against hot-unplug: the edu in the hotpluggable slot.
 pt_race hotunplug $HP_EDU $race_s
+
+area_end

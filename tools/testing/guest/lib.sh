@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the in-guest test scripts (busybox sh).  Every check prints
-# one line, "ok - NAME" or "not ok - NAME: why"; the host counts them.
+# one line, "ok - NAME" or "not ok - NAME: why"; /init numbers them into a
+# KTAP document (ktap.awk), which the host parses (scripts/ktap.py).
 
 PT=/lib/modules/passthru.ko
 
@@ -16,6 +17,27 @@ expect() {
 		ok "$_name"
 	else
 		not_ok "$_name: '$*' failed: $(head -c 300 /tmp/expect.out | tr '\n' ' ')"
+	fi
+}
+
+# ktap_sub NAME PROGRAM [ARGS...]: run a test program on the kselftest
+# harness (its output is TAP), nested as a subtest document: each of its
+# results counts, and NAME's own result is whether it exited 0 (or 4, all
+# skipped).
+ktap_sub() {
+	_name=$1
+	shift
+	"$@" >/tmp/ktap_sub.out 2>&1
+	_status=$?
+	awk '
+		/^(K?TAP) version/ { print "    KTAP version 1"; next }
+		/^(ok|not ok) [0-9]+/ || /^1\.\.[0-9]+$/ || /^#/ { print "    " $0; next }
+		{ print "    # " $0 }
+	' /tmp/ktap_sub.out
+	if [ $_status = 0 ] || [ $_status = 4 ]; then
+		ok "$_name"
+	else
+		not_ok "$_name: exit status $_status"
 	fi
 }
 
@@ -41,7 +63,8 @@ find_pci() {
 
 group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 
-sysfs_write() { echo "$2" >"$1" 2>/dev/null; }
+# sysfs_write FILE VALUE: quietly (a missing file is a failed write).
+sysfs_write() { { echo "$2" >"$1"; } 2>/dev/null; }
 
 # pass_to_passthru BDF: take the function from its driver, give it to passthru.
 pass_to_passthru() {
@@ -54,6 +77,68 @@ give_back() {
 	sysfs_write /sys/bus/pci/drivers/passthru/unbind $1
 	sysfs_write /sys/bus/pci/devices/$1/driver_override ""
 	[ -n "${2:-}" ] && sysfs_write /sys/bus/pci/drivers/$2/bind $1
+	return 0
+}
+
+# with_param NAME VALUE COMMAND...: run COMMAND with passthru's module
+# parameter NAME set to VALUE, then put the value it had back.
+with_param() {
+	_wp=/sys/module/passthru/parameters/$1
+	_wp_old=$(cat $_wp)
+	echo "$2" >$_wp
+	shift 2
+	"$@"
+	_wp_status=$?
+	echo "$_wp_old" >$_wp
+	return $_wp_status
+}
+
+# wait_for SECONDS COMMAND...: retry COMMAND every half second until it
+# succeeds, for up to SECONDS; its status is the last try's.
+wait_for() {
+	_wf_n=$(($1 * 2))
+	shift
+	while [ $_wf_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.5
+		_wf_n=$((_wf_n - 1))
+	done
+	"$@"
+}
+
+# needs_testbed: what every area needs, for an area run alone (pt.mode=
+# AREA): the host drivers of the test bed, passthru holding every edu.
+# Under check.sh, its setup did this already.
+needs_testbed() {
+	grep -q '^e1000 ' /proc/modules || { [ -f /lib/modules/e1000.ko ] &&
+		insmod /lib/modules/e1000.ko; }
+	grep -q '^e1000e ' /proc/modules || { [ -f /lib/modules/e1000e.ko ] &&
+		insmod /lib/modules/e1000e.ko; }
+	grep -q '^passthru ' /proc/modules || insmod $PT ids=1234:11e8
+}
+
+# The test bed's state an area must leave as it found it: which driver
+# holds each function, and passthru's parameters.
+testbed_state() {
+	for _d in $EDU $TESTDEV $NVME $E1000E $EDU2 $E1000 $E1000_RP $HP_EDU; do
+		echo "$_d $(driver_of $_d)"
+	done
+	for _p in /sys/module/passthru/parameters/*; do
+		echo "${_p##*/} $(cat $_p)"
+	done
+}
+
+# area NAME ... area_end: a group of checks that leaves the test bed as it
+# found it; area_end checks that it did.
+area() {
+	_area=$1
+	testbed_state >/tmp/area.before
+}
+area_end() {
+	testbed_state >/tmp/area.after
+	expect "$_area: leaves the test bed as it found it" \
+		cmp -s /tmp/area.before /tmp/area.after
+	diff /tmp/area.before /tmp/area.after | sed 's/^/# /'
 	return 0
 }
 
@@ -70,7 +155,22 @@ IVSHMEM=0000:00:09.0  # bench only: ivshmem-plain, BAR2 256 MiB of RAM
 HP_EDU=0000:03:00.0   # edu in a hotpluggable root port, QEMU id hp0
 
 # qmp JSON: have the host run a QEMU monitor command (scripts/qmp.py).
-qmp() { echo "PT-QMP $1"; }
+# Straight to the results port, so that it reaches the host even from a
+# check whose output expect() captures.
+qmp() { echo "PT-QMP $1" >/dev/ttyS1; }
+
+# hp_edu_plug: plug the hotpluggable edu back (QEMU id hp0) and see
+# passthru claim it.  QEMU refuses the id until it has dropped the
+# unplugged device, a little after the guest let go: try again.
+hp_edu_plug() {
+	for _i in 1 2 3 4 5; do
+		[ -c /dev/passthru/$HP_EDU ] && return 0
+		sleep 1
+		qmp '{"execute": "device_add", "arguments": {"driver": "edu", "bus": "rp2", "id": "hp0"}}'
+		wait_for 8 test -c /dev/passthru/$HP_EDU && return 0
+	done
+	return 1
+}
 
 # storm_watch &: if the kernel shuts an interrupt line down ("nobody
 # cared"), print what could be asserting it: each function's command and
