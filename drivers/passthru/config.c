@@ -18,6 +18,9 @@
 
 #include "passthru_priv.h"
 
+/* Capabilities past the header: at least 4 bytes each, dword aligned. */
+#define PASSTHRU_MAX_CAPS ((PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZEOF) / 4)
+
 /*
  * Set the masks of @len bytes (at most 8) at @off from little-endian
  * @virt, @write.
@@ -107,7 +110,8 @@ static void cfg_msi(struct passthru_cfg *cfg, unsigned int pos)
 
 	cfg_rule(cfg, pos + PCI_MSI_FLAGS, 2, 0xffff,
 		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	cfg_rule(cfg, pos + PCI_MSI_ADDRESS_LO, 4, 0xffffffff, 0xfffffffc);
+	/* The message address is dword aligned: its low two bits are 0. */
+	cfg_rule(cfg, pos + PCI_MSI_ADDRESS_LO, 4, 0xffffffff, ~3u);
 	if (is64)
 		cfg_rule(cfg, pos + PCI_MSI_ADDRESS_HI, 4, 0xffffffff,
 			 0xffffffff);
@@ -151,7 +155,8 @@ static void cfg_pcie(struct passthru_cfg *cfg, unsigned int pos)
 
 /**
  * passthru_cfg_build() - make the virtual config space of a function
- * @cfg: filled; @cfg->size must be set to 256 or 4096
+ * @cfg: filled; @cfg->size must be set to PCI_CFG_SPACE_SIZE (256) or
+ *	PCI_CFG_SPACE_EXP_SIZE (4096)
  * @real: the function's config space, @cfg->size bytes
  * @bar_size: sizes of BAR0-BAR5 and of the ROM (7 entries), 0 when absent
  *
@@ -160,7 +165,8 @@ static void cfg_pcie(struct passthru_cfg *cfg, unsigned int pos)
 void passthru_cfg_build(struct passthru_cfg *cfg, const u8 *real,
 			const u64 *bar_size)
 {
-	unsigned int pos, guard = 48;
+	/* A loop in the list ends after as many as the space can hold. */
+	unsigned int pos, guard = PASSTHRU_MAX_CAPS;
 
 	memcpy(cfg->vconfig, real, cfg->size);
 	memset(cfg->virt, 0, cfg->size);
@@ -169,7 +175,8 @@ void passthru_cfg_build(struct passthru_cfg *cfg, const u8 *real,
 	if (!(real[PCI_STATUS] & PCI_STATUS_CAP_LIST))
 		return;
 	for (pos = real[PCI_CAPABILITY_LIST] & ~3u;
-	     pos >= PCI_STD_HEADER_SIZEOF && pos + 2 <= 256 && guard--;
+	     pos >= PCI_STD_HEADER_SIZEOF && pos + 2 <= PCI_CFG_SPACE_SIZE &&
+	     guard--;
 	     pos = real[pos + PCI_CAP_LIST_NEXT] & ~3u) {
 		switch (real[pos + PCI_CAP_LIST_ID]) {
 		case PCI_CAP_ID_MSI:

@@ -74,10 +74,10 @@ static int open_attached(const char *bdf, int *vm)
 	if (bar0 == MAP_FAILED)
 		die("mmap BAR0");
 	/* An MSI is a memory write: the guest's driver turns mastering on. */
-	if (pread(fd, &cmd, 2, cfg + 4) != 2)
+	if (pread(fd, &cmd, 2, cfg + PCI_COMMAND) != 2)
 		die("read command");
-	cmd |= 4;
-	if (pwrite(fd, &cmd, 2, cfg + 4) != 2)
+	cmd |= PCI_COMMAND_MASTER;
+	if (pwrite(fd, &cmd, 2, cfg + PCI_COMMAND) != 2)
 		die("write command");
 	return fd;
 }

@@ -325,21 +325,21 @@ static int cmd_config(const char *bdf)
 	      "config: writing the IDs changes nothing", "%s, %#x",
 	      strerror(err), v);
 
-	real_bar0 = sysfs_cfg32(bdf, 0x10);
-	err = rd32(fd, CFG + 0x10, &bar0);
-	err = err ?: wr32(fd, CFG + 0x10, 0xffffffff);
-	err = err ?: rd32(fd, CFG + 0x10, &v);
+	real_bar0 = sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0);
+	err = rd32(fd, CFG + PCI_BASE_ADDRESS_0, &bar0);
+	err = err ?: wr32(fd, CFG + PCI_BASE_ADDRESS_0, 0xffffffff);
+	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_0, &v);
 	check(!err && (v & ~0xfu) == 0xfff00000 && (v & 0xf) == (bar0 & 0xf),
 	      "config: BAR0 sizing with all ones gives 1 MiB", "%s, %#x",
 	      strerror(err), v);
-	check(sysfs_cfg32(bdf, 0x10) == real_bar0,
+	check(sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0) == real_bar0,
 	      "config: the real BAR0 did not move", "%#x -> %#x", real_bar0,
-	      sysfs_cfg32(bdf, 0x10));
-	err = wr32(fd, CFG + 0x10, bar0);
-	err = err ?: rd32(fd, CFG + 0x10, &v);
+	      sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0));
+	err = wr32(fd, CFG + PCI_BASE_ADDRESS_0, bar0);
+	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_0, &v);
 	check(!err && v == bar0, "config: BAR0 takes its value back", "%#x", v);
-	err = wr32(fd, CFG + 0x14, 0xffffffff);
-	err = err ?: rd32(fd, CFG + 0x14, &v);
+	err = wr32(fd, CFG + PCI_BASE_ADDRESS_1, 0xffffffff);
+	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_1, &v);
 	check(!err && v == 0, "config: an unimplemented BAR sizes as 0", "%#x", v);
 
 	bar = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, BAR(0));
@@ -398,7 +398,7 @@ static int cmd_config(const char *bdf)
 	}
 	close(fd);
 	fd = node_open(bdf);
-	err = fd < 0 ? errno : rd32(fd, CFG + 0x14, &v);
+	err = fd < 0 ? errno : rd32(fd, CFG + PCI_BASE_ADDRESS_1, &v);
 	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
 	check(!err && !(cmd & 0x400), "config: a new open starts afresh", "%s, %#x",
 	      strerror(err), cmd);

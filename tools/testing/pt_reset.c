@@ -36,7 +36,19 @@
 #define PG 4096UL
 #define BAR(n) PASSTHRU_REGION_OFFSET(n)
 #define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
-#define HDR 64
+#define HDR PCI_STD_HEADER_SIZEOF
+
+/* The command register, and a dword, of a config space copy. */
+static unsigned int command_of(const uint8_t *cfg)
+{
+	return cfg[PCI_COMMAND] | cfg[PCI_COMMAND + 1] << 8;
+}
+
+static uint32_t cfg32_of(const uint8_t *cfg, unsigned int pos)
+{
+	return cfg[pos] | cfg[pos + 1] << 8 | cfg[pos + 2] << 16 |
+	       (uint32_t)cfg[pos + 3] << 24;
+}
 
 static uint32_t mmio_rd32(void *p)
 {
@@ -162,19 +174,21 @@ static int cmd_reset(const char *bdf, const char *method, const char *reg_s,
 	      "reset: device info reports the reset methods", "%s, %#x, want %#x",
 	      strerror(err), info.reset_methods, want);
 	sysfs_cfg(bdf, real, HDR);
-	check(!(real[4] & 4), "reset: bus mastering is off after attach",
-	      "command %#x", real[4]);
+	check(!(real[PCI_COMMAND] & PCI_COMMAND_MASTER),
+	      "reset: bus mastering is off after attach", "command %#x",
+	      command_of(real));
 	err = cfg_rw(fd, 0, after_attach, HDR, 0);
 	p = (uint8_t *)map_bar0(fd, reg) + (reg & (PG - 1));
 
 	/* Scribble: bus master on, a BAR moved, a device register written. */
-	err = err ?: cfg_rw(fd, 4, &cmd, 2, 0);
-	cmd |= 4;
-	err = err ?: cfg_rw(fd, 4, &cmd, 2, 1);
-	err = err ?: cfg_rw(fd, 0x10, &moved, 4, 1);
+	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 0);
+	cmd |= PCI_COMMAND_MASTER;
+	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 1);
+	err = err ?: cfg_rw(fd, PCI_BASE_ADDRESS_0, &moved, 4, 1);
 	sysfs_cfg(bdf, real, HDR);
-	check(!err && (real[4] & 4), "reset: the VMM turned bus mastering on",
-	      "%s, command %#x", strerror(err), real[4]);
+	check(!err && (real[PCI_COMMAND] & PCI_COMMAND_MASTER),
+	      "reset: the VMM turned bus mastering on", "%s, command %#x",
+	      strerror(err), command_of(real));
 	if (reg_s) {
 		mmio_wr32(p, val);
 		check(mmio_rd32(p) == val,
@@ -196,8 +210,9 @@ static int cmd_reset(const char *bdf, const char *method, const char *reg_s,
 	else
 		(void)mmio_rd32(p);
 	sysfs_cfg(bdf, real, HDR);
-	check(!(real[4] & 4), "reset: bus mastering is off after the reset",
-	      "command %#x", real[4]);
+	check(!(real[PCI_COMMAND] & PCI_COMMAND_MASTER),
+	      "reset: bus mastering is off after the reset", "command %#x",
+	      command_of(real));
 	err = cfg_rw(fd, 0, after_reset, HDR, 0);
 	check(!err && !memcmp(after_attach, after_reset, HDR),
 	      "reset: config space reads as right after attach", "%s",
@@ -294,7 +309,7 @@ static int cmd_pm(const char *bdf)
 	err = cfg_rw(fd, pm + 4, &csr, 2, 0);
 	csr = (csr & ~3) | 3;
 	err = err ?: cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + 4, &csr, 2, 0);
+	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
 	power_state(bdf, state, sizeof(state));
 	check(!err && (csr & 3) == 3 && !strcmp(state, "D3hot"),
 	      "pm: writing D3hot puts the function in D3hot through the PCI core",
@@ -307,23 +322,24 @@ static int cmd_pm(const char *bdf)
 
 	csr = (csr & ~3) | 0;
 	err = cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + 4, &csr, 2, 0);
+	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
 	power_state(bdf, state, sizeof(state));
-	check(!err && (csr & 3) == 0 && !strcmp(state, "D0"),
+	check(!err && (csr & PCI_PM_CTRL_STATE_MASK) == 0 && !strcmp(state, "D0"),
 	      "pm: writing D0 brings the function back", "%s, PMCSR %#x, %s",
 	      strerror(err), csr, state);
 	sysfs_cfg(bdf, real, HDR);
-	check(!memcmp(real + 0x10, host + 0x10, 24) && (real[4] & 2),
+	check(!memcmp(real + PCI_BASE_ADDRESS_0, host + PCI_BASE_ADDRESS_0,
+		      PCI_STD_NUM_BARS * 4) &&
+	      (real[PCI_COMMAND] & PCI_COMMAND_MEMORY),
 	      "pm: back in D0, the BARs are where the host put them, decode on",
-	      "BAR0 %02x%02x%02x%02x", real[0x13], real[0x12], real[0x11],
-	      real[0x10]);
+	      "BAR0 %08x", cfg32_of(real, PCI_BASE_ADDRESS_0));
 	check(!pt_self_sigbus(p), "pm: back in D0 the mapping works", "SIGBUS");
 
 	csr = (csr & ~3) | 1;
 	err = cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + 4, &csr, 2, 0);
+	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
 	power_state(bdf, state, sizeof(state));
-	check(!err && (csr & 3) == 0 && !strcmp(state, "D0"),
+	check(!err && (csr & PCI_PM_CTRL_STATE_MASK) == 0 && !strcmp(state, "D0"),
 	      "pm: D1 is ignored", "%s, PMCSR %#x, %s", strerror(err), csr,
 	      state);
 
@@ -348,13 +364,15 @@ static int cmd_release(const char *bdf)
 
 	sysfs_cfg(bdf, host, HDR);
 	fd = open_attached(bdf, &vm);
-	err = cfg_rw(fd, 4, &cmd, 2, 0);
-	cmd |= 0x0107;	/* SERR, bus master, memory, I/O */
-	err = err ?: cfg_rw(fd, 4, &cmd, 2, 1);
+	err = cfg_rw(fd, PCI_COMMAND, &cmd, 2, 0);
+	cmd |= PCI_COMMAND_SERR | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY |
+	       PCI_COMMAND_IO;
+	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 1);
 	sysfs_cfg(bdf, real, HDR);
-	check(!err && (real[4] & 0x04) && (real[5] & 1),
+	check(!err && (command_of(real) & PCI_COMMAND_MASTER) &&
+	      (command_of(real) & PCI_COMMAND_SERR),
 	      "release: the VMM's command bits reached the device",
-	      "%s, command %#x", strerror(err), real[4] | real[5] << 8);
+	      "%s, command %#x", strerror(err), command_of(real));
 
 	/* A caller built against the first DEVICE_INFO gets that much. */
 	err = device_info(fd, &info,
@@ -368,10 +386,11 @@ static int cmd_release(const char *bdf)
 	close(vm);
 	/* The status register's error bits are the device's own business. */
 	sysfs_cfg(bdf, real, HDR);
-	check(!memcmp(host, real, 6) && !memcmp(host + 8, real + 8, HDR - 8),
+	check(!memcmp(host, real, PCI_STATUS) &&
+	      !memcmp(host + PCI_CLASS_REVISION, real + PCI_CLASS_REVISION,
+		      HDR - PCI_CLASS_REVISION),
 	      "release: after close the config header is the host's again",
-	      "command %#x, was %#x", real[4] | real[5] << 8,
-	      host[4] | host[5] << 8);
+	      "command %#x, was %#x", command_of(real), command_of(host));
 	return failures ? 1 : 0;
 }
 

@@ -78,11 +78,12 @@ static int is_pcie(const char *bdf)
 		die(path);
 	n = pread(fd, cfg, sizeof(cfg), 0);
 	close(fd);
-	if (n < 64 || !(cfg[6] & 0x10))
+	if (n < PCI_STD_HEADER_SIZEOF || !(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
 		return 0;
-	for (pos = cfg[0x34] & ~3u; pos && pos < (unsigned int)n - 1 && guard--;
-	     pos = cfg[pos + 1] & ~3u)
-		if (cfg[pos] == 0x10)
+	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3u;
+	     pos && pos < (unsigned int)n - 1 && guard--;
+	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3u)
+		if (cfg[pos + PCI_CAP_LIST_ID] == PCI_CAP_ID_EXP)
 			return 1;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <linux/passthru.h>
+#include <linux/pci_regs.h>
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
