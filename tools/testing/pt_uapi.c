@@ -13,8 +13,9 @@
  * this kernel does not know is zero, and E2BIG when it is not; an unknown
  * flag bit, a reserved member not zero are EINVAL; a pointer to nothing,
  * or a struct running into an unmapped page, EFAULT; an ioctl of the
- * other file type ENOTTY.  "Accepted" means: the same result as the exact
- * struct gives, so the rules hold whatever the call then does.
+ * other file type ENOTTY; a successful call of a larger struct writes back
+ * the size this kernel filled.  "Accepted" means: the same result as the
+ * exact struct gives, so the rules hold whatever the call then does.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@
 
 #include "libpassthru.h"
 #include "kselftest_harness.h"
+#include "pt_harness.h"
 
 #define PG 4096
 #define MAX_STRUCT 4096
@@ -238,41 +240,6 @@ FIXTURE_VARIANT_ADD(attached, nvme) { .vendor = 0x1b36, .device = 0x0010 };
 FIXTURE_VARIANT_ADD(attached, e1000e) { .vendor = 0x8086, .device = 0x10d3 };
 FIXTURE_VARIANT_ADD(attached, ivshmem) { .vendor = 0x1af4, .device = 0x1110 };
 
-/* The first function with these IDs that passthru holds, or "". */
-static void find_held(unsigned int vendor, unsigned int device, char *bdf,
-		      size_t len)
-{
-	char path[128], id[16];
-	unsigned int i;
-	FILE *f;
-
-	bdf[0] = '\0';
-	for (i = 0; i < 256 * 32 * 8 && !bdf[0]; i++) {
-		unsigned int v = 0, d = 0;
-		char name[16];
-
-		snprintf(name, sizeof(name), "0000:%02x:%02x.%x", i >> 8,
-			 (i >> 3) & 31, i & 7);
-		snprintf(path, sizeof(path), "/dev/passthru/%s", name);
-		if (access(path, F_OK))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", name);
-		f = fopen(path, "r");
-		if (f && fgets(id, sizeof(id), f))
-			v = strtoul(id, NULL, 16);
-		if (f)
-			fclose(f);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", name);
-		f = fopen(path, "r");
-		if (f && fgets(id, sizeof(id), f))
-			d = strtoul(id, NULL, 16);
-		if (f)
-			fclose(f);
-		if (v == vendor && d == device)
-			snprintf(bdf, len, "%s", name);
-	}
-}
-
 FIXTURE_SETUP(attached)
 {
 	struct passthru_iova_range range;
@@ -383,6 +350,32 @@ TEST_F(attached, larger_struct_with_zero_tail_is_accepted)
 		}
 		EXPECT_EQ(want, call(&self->c, r, MAX_STRUCT, 0, NULL, 0))
 			TH_LOG("%s: size 4096", r->name);
+	}
+}
+
+/* A caller that knows a larger struct learns how much of it was filled. */
+TEST_F(attached, larger_struct_reports_the_size_filled)
+{
+	uint8_t buf[MAX_STRUCT];
+	const struct rule *r;
+
+	if (_metadata->skip)
+		return;
+	for (r = rules; r < rules_end; r++) {
+		uint32_t usize = r->size + 16, back;
+		int fd = r->on_vm ? self->c.vm_fd : self->c.dev_fd;
+
+		if (exact(&self->c, r))
+			continue;	/* only a call that succeeds copies out */
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &usize, sizeof(usize));
+		if (r->fill)
+			r->fill(&self->c, buf);
+		EXPECT_EQ(0, ioctl(fd, r->cmd, buf)) TH_LOG("%s", r->name);
+		if (r->undo)
+			r->undo(&self->c);
+		memcpy(&back, buf, sizeof(back));
+		EXPECT_EQ(r->size, back) TH_LOG("%s", r->name);
 	}
 }
 

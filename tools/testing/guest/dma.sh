@@ -9,7 +9,7 @@ needs_testbed
 area dma
 
 # libpassthru's own tests.
-pt_lib $EDU
+ktap_sub "lib: libpassthru's own tests" pt_lib
 
 # The first ioctl's argument rules and exclusive open.
 pt_test uapi $EDU
