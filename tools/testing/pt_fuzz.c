@@ -5,8 +5,8 @@
  *   pt_fuzz BDF OPS [SEED [intx]]
  *
  * SEED 0 (or none) takes one from the clock.  INTx eventfds are set only
- * with "intx", as make check and make fuzz run it (see "Not reproduced
- * since" in Documentation/threat-model.md for the storm they once found).
+ * with "intx" (make fuzz): see "Open" in Documentation/threat-model.md
+ * for why make check leaves them out.
  *
  * It knows the shape of every call: which fields are sizes, flags,
  * reserved words, ranges, descriptors and user pointers, and it picks
