@@ -164,6 +164,7 @@ static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 {
 	struct pci_dev *pdev = pt->pdev;
 	unsigned int mask, i;
+	u16 cmd = 0, cmd_bytes = 0;
 	u32 real, val, out;
 	unsigned int power;
 	bool decode_off;
@@ -203,10 +204,21 @@ static int passthru_config_access(struct passthru_device *pt, unsigned int pos,
 		down_write(&pt->memory_lock);
 		passthru_mmap_zap(pt);
 	}
-	for (i = 0; i < w && !ret; i++)
-		if (mask & BIT(i))
-			ret = pci_user_write_config_byte(pdev, pos + i,
-							 out >> (8 * i));
+	for (i = 0; i < w && !ret; i++) {
+		unsigned int in_cmd = pos + i - PCI_COMMAND;
+
+		if (!(mask & BIT(i)))
+			continue;
+		if (in_cmd < 2) {
+			/* The command register is written whole, below. */
+			cmd |= (u16)((out >> (8 * i)) & 0xff) << (8 * in_cmd);
+			cmd_bytes |= 0xff << (8 * in_cmd);
+			continue;
+		}
+		ret = pci_user_write_config_byte(pdev, pos + i, out >> (8 * i));
+	}
+	if (!ret && cmd_bytes)
+		ret = passthru_intx_write_command(pt, cmd, cmd_bytes);
 	ret = pcibios_err_to_errno(ret);
 	if (decode_off)
 		up_write(&pt->memory_lock);

@@ -305,6 +305,52 @@ void passthru_intx_quiet(struct passthru_device *pt)
 		pci_intx(pt->pdev, 0);
 }
 
+/* Rewrite the command register: @from_val's bits from @val, the rest kept. */
+static int passthru_command_rmw(struct pci_dev *pdev, u16 val, u16 from_val)
+{
+	u16 cur, cmd;
+	int ret;
+
+	ret = pci_read_config_word(pdev, PCI_COMMAND, &cur);
+	if (ret)
+		return ret;
+	from_val &= ~PCI_COMMAND_INTX_DISABLE;
+	cmd = (cur & ~from_val) | (val & from_val);
+	return cmd == cur ? 0 : pci_write_config_word(pdev, PCI_COMMAND, cmd);
+}
+
+/**
+ * passthru_intx_write_command() - write the command register for the VMM
+ * @pt: the device
+ * @val: the new bits
+ * @from_val: which bits of @val to write (INTx-disable never is)
+ *
+ * INTx-disable is the INTx code's: the handler masks with it, on any CPU.
+ * So the register is read again and written under the INTx vector's lock
+ * while INTx is in use, never from a value read before.  It is written as
+ * one 16-bit access: QEMU before 8.2 tracks INTx-disable only on writes
+ * that cover the register's first byte.
+ *
+ * Context: process context; @pt->lock held, config access not blocked.
+ * Return: 0 or a PCIBIOS_* code.
+ */
+int passthru_intx_write_command(struct passthru_device *pt, u16 val,
+				u16 from_val)
+{
+	struct passthru_vector *v;
+	unsigned long flags;
+	int ret;
+
+	lockdep_assert_held(&pt->lock);
+	if (pt->irqs.type != PASSTHRU_IRQ_INTX)
+		return passthru_command_rmw(pt->pdev, val, from_val);
+	v = &pt->irqs.vec[0];
+	spin_lock_irqsave(&v->lock, flags);
+	ret = passthru_command_rmw(pt->pdev, val, from_val);
+	spin_unlock_irqrestore(&v->lock, flags);
+	return ret;
+}
+
 /**
  * passthru_intx_resync() - put INTx's state back at the function
  * @pt: the device, after its config state was restored (D3hot to D0, or a

@@ -372,6 +372,8 @@ int passthru_intx_unmask_set(struct passthru_device *pt, int fd);
 void passthru_intx_unmask_clear(struct passthru_device *pt);
 void passthru_intx_quiet(struct passthru_device *pt);
 void passthru_intx_resync(struct passthru_device *pt);
+int passthru_intx_write_command(struct passthru_device *pt, u16 val,
+				u16 from_val);
 
 /* irq_ioctl.c: IRQ_INFO and SET_IRQS */
 int passthru_do_irq_info(void *ctx, void *cmd);

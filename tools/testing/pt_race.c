@@ -10,6 +10,9 @@
  *                returns edu's identification register or SIGBUS
  *   irq-swap     threads swap the INTx and MSI eventfds, raise and
  *                acknowledge edu's interrupt, and write the unmask eventfd
+ *   cmd-intx     a thread writes the command register while another raises
+ *                edu's INTx, waits for its eventfd, acknowledges and
+ *                unmasks: no interrupt may be lost, none left unhandled
  *   irq-close    SET_IRQS in a loop on a file that another thread closes,
  *                and in a child killed with SIGKILL meanwhile
  *   unbind       every ioctl, pread and BAR touch in a loop while the
@@ -313,6 +316,66 @@ static void race_irq_swap(void)
 		close(race_efd[i]);
 }
 
+/* cmd-intx */
+static unsigned long cmd_lost;
+
+static void *commander(void *arg)
+{
+	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+
+	(void)arg;
+	while (running()) {
+		/* SERR# is in the second byte, beside INTx-disable. */
+		cmd ^= PCI_COMMAND_SERR;
+		if (pwrite(race_dev, &cmd, 2, CFG + PCI_COMMAND) != 2)
+			odd(errno, "write command");
+	}
+	return NULL;
+}
+
+static void *intx_cycler(void *arg)
+{
+	static const int ok[] = { 0 };
+	uint32_t one = 1;
+
+	(void)arg;
+	/* Through the mapping, as a guest does: no passthru lock taken. */
+	while (running()) {
+		*(volatile uint32_t *)(race_bar + EDU_RAISE) = one;
+		if (!wait_efd(race_efd[0], 1000))
+			cmd_lost++;
+		*(volatile uint32_t *)(race_bar + EDU_ACK) = one;
+		expect_err(set_irqs(race_dev, PASSTHRU_IRQ_SET_UNMASK,
+				    PASSTHRU_IRQ_INTX, 0, 1, NULL), "unmask", ok);
+	}
+	return NULL;
+}
+
+static void race_cmd_intx(void)
+{
+	pthread_t t[2];
+	int vm, i;
+
+	race_dev = open_attached(&vm);
+	race_efd[0] = new_efd();
+	if (set_fds(race_dev, PASSTHRU_IRQ_INTX, 0, 1, &race_efd[0]))
+		die("INTx eventfd");
+	race_bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			race_dev, PASSTHRU_REGION_OFFSET(0));
+	if (race_bar == MAP_FAILED)
+		die("mmap BAR0");
+	pthread_create(&t[0], NULL, commander, NULL);
+	pthread_create(&t[1], NULL, intx_cycler, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	check(!cmd_lost, "race cmd-intx: no INTx lost to a command write",
+	      "%lu interrupts never signalled", cmd_lost);
+	munmap(race_bar, 4096);
+	close(race_dev);
+	close(vm);
+	close(race_efd[0]);
+}
+
 /* irq-close */
 static int close_fd = -1;
 
@@ -587,6 +650,7 @@ int main(int argc, char **argv)
 		{ "map-unmap", race_map_unmap },
 		{ "fault-reset", race_fault_reset },
 		{ "irq-swap", race_irq_swap },
+		{ "cmd-intx", race_cmd_intx },
 		{ "irq-close", race_irq_close },
 		{ "unbind", race_unbind },
 		{ "hotunplug", race_hotunplug },

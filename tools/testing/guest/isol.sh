@@ -71,7 +71,7 @@ case $variant in
 debug) race_s=10 ;;
 *) race_s=5 ;;
 esac
-for r in map-unmap fault-reset irq-swap irq-close unbind kill; do
+for r in map-unmap fault-reset irq-swap cmd-intx irq-close unbind kill; do
 	pt_race $r $EDU $race_s
 done
 expect "race: edu is claimed after the races" test -c /dev/passthru/$EDU
