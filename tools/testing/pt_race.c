@@ -341,10 +341,12 @@ static void *intx_cycler(void *arg)
 	(void)arg;
 	/* Through the mapping, as a guest does: no passthru lock taken. */
 	while (running()) {
-		*(volatile uint32_t *)(race_bar + EDU_RAISE) = one;
+		__atomic_store_n((uint32_t *)(race_bar + EDU_RAISE), one,
+				 __ATOMIC_RELEASE);
 		if (!wait_efd(race_efd[0], 1000))
 			cmd_lost++;
-		*(volatile uint32_t *)(race_bar + EDU_ACK) = one;
+		__atomic_store_n((uint32_t *)(race_bar + EDU_ACK), one,
+				 __ATOMIC_RELEASE);
 		expect_err(set_irqs(race_dev, PASSTHRU_IRQ_SET_UNMASK,
 				    PASSTHRU_IRQ_INTX, 0, 1, NULL), "unmask", ok);
 	}
