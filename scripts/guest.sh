@@ -18,6 +18,11 @@
 # Prints "[VARIANT] N passed, N failed" last and exits non-zero on any
 # failed check, a missing end marker (crash, hang) or a kernel splat
 # (BUG, WARNING, KASAN, lockdep, kmemleak...) in the guest's console log.
+#
+# PT_MODE=AREA runs one script of tools/testing/guest instead; PT_APPEND
+# adds to the kernel command line; PT_TIMEOUT_S replaces the timeout
+# (300 s; debug 900, bench 1800, fuzz 7200).  A guest still running 45 s
+# before its timeout is dumped as hung (scripts/qmp.py).
 . "$(dirname "$0")/common.sh"
 
 variant=${1:?usage: guest.sh vtd|amdvi|noiommu|debug|kunit|demo}
@@ -93,7 +98,8 @@ if ! head -c 24 "$nvme_img" 2>/dev/null | grep -q '^lba 00000000 byte 000 ok'; t
 fi
 qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
 	-kernel "$kernel" -initrd "$initrd")
-append="console=ttyS0 panic=-1 pt.variant=$variant"
+# SysRq for scripts/qmp.py's dump of a hung guest.
+append="console=ttyS0 panic=-1 sysrq_always_enabled pt.variant=$variant"
 case $variant in
 noiommu) qemu+=(-M q35 -m 1G) ;;
 nointremap) qemu+=(-M q35 -m 1G -device intel-iommu,intremap=off)
@@ -157,13 +163,15 @@ timeout_s=300
 [ $flavour = debug ] && timeout_s=900
 [ $mode = bench ] && timeout_s=1800
 [ $mode = fuzz ] && timeout_s=7200
+timeout_s=${PT_TIMEOUT_S:-$timeout_s}
 # The guest asks for QEMU monitor commands (hot-unplug, plugging back).
-# with "PT-QMP" lines in its results; scripts/qmp.py runs them.
+# with "PT-QMP" lines in its results; scripts/qmp.py runs them, and dumps
+# the state of a guest still running 45 s before the timeout (a hang).
 qmp_pid=
 if [ $mode != demo ] && [ $mode != kunit ] && [ $mode != bench ]; then
 	qemu+=(-qmp unix:"$dir/qmp.sock",server=on,wait=off)
 	python3 "$TOP/scripts/qmp.py" "$dir/qmp.sock" "$dir/results.log" \
-		>"$dir/qmp.log" 2>&1 &
+		$((timeout_s - 45)) >"$dir/qmp.log" 2>&1 &
 	qmp_pid=$!
 fi
 start=$(date +%s)

@@ -37,6 +37,13 @@ done < <(grep -E "$splat" "$console" | head -n 20 || true)
 if [ "$failed" -gt 0 ]; then
 	echo "[$variant] last console lines:"
 	tail -n 30 "$console" | sed 's/^/    /'
+	# A hang: scripts/qmp.py dumped the vCPUs and asked for SysRq l and w.
+	if grep -q '^stall:' "$dir/qmp.log" 2>/dev/null; then
+		echo "[$variant] hung; vCPU state from $dir/qmp.log:"
+		grep -E 'RIP=|^CPU#|HLT=' "$dir/qmp.log" | sed 's/^/    /'
+		echo "[$variant] the guest's SysRq output:"
+		sed -n '/sysrq: Show/,$p' "$console" | head -n 120 | sed 's/^/    /'
+	fi
 fi
 
 summary="$passed passed, $failed failed"

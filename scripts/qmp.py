@@ -2,13 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """The host's hand in a guest test: QEMU monitor commands the guest asks for.
 
-    scripts/qmp.py SOCKET RESULTS
+    scripts/qmp.py SOCKET RESULTS [DUMP_AFTER_S]
 
 Connects to QEMU's QMP socket SOCKET and follows the guest's results log
 RESULTS.  A line "PT-QMP {json}" there is a QMP command the guest wants
 run (device_del, device_add, human-monitor-command for
 pcie_aer_inject_error...): it is sent, and the reply is printed.  Stops at
 the guest's end marker (PT-DONE) or when QEMU goes away.
+
+With DUMP_AFTER_S, a guest that has not reached PT-DONE that many seconds
+after the start is taken as hung (guest.sh passes a time shortly before
+it kills QEMU, so a run this touches has failed already): the vCPUs'
+registers, local APICs and interrupt controllers go to this script's
+output, and SysRq l and w (the guest boots with sysrq_always_enabled) ask
+the guest kernel for every CPU's backtrace and the blocked tasks on its
+console.
 """
 import json
 import os
@@ -54,10 +62,30 @@ class Monitor:
             return msg
 
 
+def hmp(mon, line):
+    """Run one human monitor command and print what it printed."""
+    reply = mon.command({"execute": "human-monitor-command",
+                         "arguments": {"command-line": line}})
+    print("hmp %s:" % line, flush=True)
+    print(reply.get("return", reply), flush=True)
+
+
+def dump_hung(mon):
+    """What a hung guest was doing, from QEMU and from the guest kernel."""
+    print("stall: no PT-DONE before the dump time; dumping state", flush=True)
+    for line in ("info registers -a", "info lapic 0", "info lapic 1",
+                 "info pic", "info irq"):
+        hmp(mon, line)
+    for key in ("l", "w"):
+        hmp(mon, "sendkey alt-sysrq-" + key)
+        time.sleep(10)
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    sock_path, results = sys.argv[1:]
+    sock_path, results = sys.argv[1:3]
+    dump_at = time.time() + float(sys.argv[3]) if len(sys.argv) == 4 else None
     mon = Monitor(connect(sock_path, 60))
     print("greeting:", json.dumps(mon.message()), flush=True)
     print("capabilities:", json.dumps(mon.command({"execute": "qmp_capabilities"})),
@@ -69,6 +97,13 @@ def main():
         while True:
             chunk = log.readline()
             if not chunk:
+                if dump_at is not None and time.time() > dump_at:
+                    dump_at = None
+                    try:
+                        dump_hung(mon)
+                    except (EOFError, OSError) as err:
+                        print("monitor gone:", err, flush=True)
+                        return
                 time.sleep(0.1)
                 continue
             pending += chunk
