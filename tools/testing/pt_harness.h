@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the test programs on the kselftest harness share (pt_uapi.c,
- * pt_lib.c): finding a function of the test bed that passthru holds.
+ * What the test programs on the kselftest harness share: finding a
+ * function of the test bed that passthru holds, and a main() for programs
+ * whose tests come in groups run one at a time by the guest's scripts.
  * Include it after kselftest_harness.h.
+ *
+ * A grouped program is called "PROG GROUP [ARGS...]" (pt_test info BDF).
+ * Each GROUP is one FIXTURE of the same name ('-' read as '_'); only its
+ * tests run, each forked by the harness as usual, and they read ARGS with
+ * pt_arg().  Linux 6.1's harness has no test filter of its own, so
+ * pt_harness_main() keeps the chosen fixture on the harness's list and
+ * drops the others before it runs the list.
  */
 #ifndef PT_HARNESS_H
 #define PT_HARNESS_H
@@ -50,6 +58,56 @@ static inline void find_held(unsigned int vendor, unsigned int device,
 	}
 	if (d)
 		closedir(d);
+}
+
+/* The arguments after the group (grouped) or the program name (not). */
+static char **pt_args;
+static int pt_nargs;
+
+/* Argument @i after the group, or @dflt when there are fewer. */
+static inline const char *pt_arg(int i, const char *dflt)
+{
+	return i < pt_nargs ? pt_args[i] : dflt;
+}
+
+/*
+ * main() of a grouped program: run the tests of the fixture argv[1]
+ * names, with the arguments after it; usage and exit status 2 for a
+ * missing or unknown group.
+ */
+static inline int pt_harness_main(int argc, char **argv, const char *usage)
+{
+	struct __fixture_metadata *f;
+	char name[64];
+	size_t i;
+
+	if (argc < 2 || strlen(argv[1]) >= sizeof(name))
+		goto usage;
+	for (i = 0; argv[1][i]; i++)
+		name[i] = argv[1][i] == '-' ? '_' : argv[1][i];
+	name[i] = '\0';
+	for (f = __fixture_list; f; f = f->next)
+		if (f != &_fixture_global && !strcmp(f->name, name))
+			break;
+	if (!f)
+		goto usage;
+	f->next = NULL;
+	f->prev = f;
+	__fixture_list = f;
+	pt_args = argv + 2;
+	pt_nargs = argc - 2;
+	return test_harness_run(argc, argv);
+usage:
+	fprintf(stderr, "usage: %s %s\n", argv[0], usage);
+	return 2;
+}
+
+/* main() of a program whose tests all run on every call, with arguments. */
+static inline int pt_harness_main_all(int argc, char **argv)
+{
+	pt_args = argv + 1;
+	pt_nargs = argc - 1;
+	return test_harness_run(argc, argv);
 }
 
 #endif /* PT_HARNESS_H */

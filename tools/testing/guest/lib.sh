@@ -27,19 +27,28 @@ expect() {
 ktap_sub() {
 	_name=$1
 	shift
-	"$@" >/tmp/ktap_sub.out 2>&1
+	_out=$(mktemp /tmp/ktap_sub.XXXXXX)
+	"$@" >"$_out" 2>&1
 	_status=$?
 	awk '
 		/^(K?TAP) version/ { print "    KTAP version 1"; next }
 		/^(ok|not ok) [0-9]+/ || /^1\.\.[0-9]+$/ || /^#/ { print "    " $0; next }
 		{ print "    # " $0 }
-	' /tmp/ktap_sub.out
+	' "$_out"
+	rm -f "$_out"
 	if [ $_status = 0 ] || [ $_status = 4 ]; then
 		ok "$_name"
 	else
 		not_ok "$_name: exit status $_status"
 	fi
 }
+
+# The grouped programs on the harness ("PROG GROUP ARGS...", see
+# tools/testing/pt_harness.h), called by name as before: each call is one
+# subtest document named by its command line.
+for _p in pt_test; do
+	eval "$_p() { ktap_sub \"$_p \$*\" /bin/$_p \"\$@\"; }"
+done
 
 # in_dmesg TEXT: the kernel log has a line containing TEXT.
 in_dmesg() { dmesg | grep -qF -- "$1"; }
