@@ -37,7 +37,9 @@ expect "group: the refusal names the e1000 function and its driver" \
 	in_dmesg "passthru $EDU2: attach refused: $E1000 in IOMMU group $(group_of $EDU2) is driven by host driver e1000; unbind it or bind it to passthru"
 sysfs_write /sys/bus/pci/drivers/e1000/unbind "$E1000"
 rm -f /tmp/held
-pt_dma hold $EDU2 /tmp/held &
+# The binary itself (not lib.sh's function, a subshell in the background),
+# so that kill hits it.
+/bin/pt_dma hold $EDU2 /tmp/held &
 holder=$!
 expect "group: attach works once e1000 is unbound" wait_for 10 test -f /tmp/held
 sysfs_write /sys/bus/pci/drivers/e1000/bind "$E1000"
@@ -53,9 +55,9 @@ expect "bind --group: takes the e1000 of the bridge's group too" \
 expect "bind --group: e1000 is passthru's" test "$(driver_of "$E1000")" = passthru
 pt_dma attach $EDU2 0
 rm -f /tmp/held
-pt_dma hold $EDU2 /tmp/held &
+/bin/pt_dma hold $EDU2 /tmp/held &
 holder=$!
-wait_for 10 test -f /tmp/held
+expect "group: a VM holds the bridge's group" wait_for 10 test -f /tmp/held
 pt_dma attach "$E1000" 16
 expect "group: a group in one VM cannot join another" \
 	in_dmesg "passthru $E1000: attach refused: IOMMU group $(group_of $EDU2) is in use by another VM"

@@ -46,7 +46,7 @@ ktap_sub() {
 # The grouped programs on the harness ("PROG GROUP ARGS...", see
 # tools/testing/pt_harness.h), called by name as before: each call is one
 # subtest document named by its command line.
-for _p in pt_test; do
+for _p in pt_test pt_dma; do
 	eval "$_p() { ktap_sub \"$_p \$*\" /bin/$_p \"\$@\"; }"
 done
 
