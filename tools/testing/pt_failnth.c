@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pt_failnth: every unwind path, by fault injection.
+ * pt_failnth: every unwind path, by fault injection, on the kselftest
+ * harness (TAP out; exit status 0 when all passed).
  *
  *   pt_failnth BDF
  *
- * For each call of passthru's uAPI (the opens, every ioctl of both node
- * types, pread/pwrite, mmap and its fault), in a fresh state each time:
- * make the N-th fault-injection site the call reaches fail (slab and page
- * allocations, user copies: /proc/thread-self/fail-nth), for N = 1, 2, ...
- * until the call runs without reaching the N-th site.  After each try the
- * state is torn down, and the pins must balance; the host judges splats
- * and the kmemleak scan at the end of the run.  One line per call, with
- * the number of sites swept.  Needs a kernel with CONFIG_FAULT_INJECTION
- * and the failslab / fail_page_alloc / fail_usercopy attributes set to
- * reach GFP_KERNEL allocations (isol.sh does that on the debug kernel).
+ * One test per call of passthru's uAPI (the opens, every ioctl of both
+ * node types, pread/pwrite, mmap and its fault), each in its own process:
+ * in a fresh state each time, make the N-th fault-injection site the call
+ * reaches fail (slab and page allocations, user copies:
+ * /proc/thread-self/fail-nth), for N = 1, 2, ... until the call runs
+ * without reaching the N-th site.  After each try the state is torn down,
+ * and the pins must balance; the host judges splats and the kmemleak scan
+ * at the end of the run.  Each test logs the number of sites swept.  Needs
+ * a kernel with CONFIG_FAULT_INJECTION and the failslab / fail_page_alloc
+ * / fail_usercopy attributes set to reach GFP_KERNEL allocations (isol.sh
+ * does that on the debug kernel); without fault injection every test is
+ * skipped.
  *
  * Slab failures are limited to the accounted kmalloc caches (the debug
  * guest boots with slub_debug=A,kmalloc-cg-*, and failslab's cache-filter
@@ -28,12 +31,16 @@
 #include <sys/mman.h>
 
 #include "pt_util.h"
+#include "kselftest_harness.h"
+#include "pt_harness.h"
 
 #define PG 4096UL
 #define MAX_SITES 5000
+/* Seconds a sweep may take: the debug kernel (KASAN) is slow. */
+#define SWEEP_TIMEOUT 600
 
+/* The function under test and the memory mapped for DMA, set up per test. */
 static const char *bdf;
-static int failnth = -1;
 static uint8_t *mem;
 
 /* The files a case works on: two eventfds, and what its setup opens. */
@@ -235,36 +242,16 @@ static int call_mmap_fault(struct state *s)
 }
 
 /*
- * @min_sites: the sites a case must reach at least, when its own
- * allocations are known: a check that slab injection reaches passthru at
- * all (without it, SET_IRQS MSI reaches only its 3 user copies).
+ * A call and what it needs first.  @min_sites: the sites it must reach
+ * at least, when its own allocations are known: a check that slab
+ * injection reaches passthru at all (without it, SET_IRQS MSI reaches
+ * only its 3 user copies).
  */
-static const struct failnth_case {
+struct failnth_case {
 	const char *name;
 	int (*setup)(struct state *s);
 	int (*call)(struct state *s);
 	unsigned int min_sites;
-} cases[] = {
-	{ "open /dev/passthru/vm", setup_none, call_open_vm, 0 },
-	{ "open the device node", setup_none, call_open_dev, 0 },
-	{ "DEVICE_ATTACH", setup_both, call_attach, 0 },
-	{ "DEVICE_INFO", setup_dev, call_device_info, 0 },
-	{ "REGION_INFO", setup_dev, call_region_info, 0 },
-	{ "DEVICE_RESET", setup_attached, call_reset, 0 },
-	{ "IRQ_INFO", setup_dev, call_irq_info, 0 },
-	/* struct, descriptors (copy, buffer), 2 arrays, vectors, name, out */
-	{ "SET_IRQS MSI eventfd", setup_attached, call_msi, 8 },
-	{ "SET_IRQS INTx eventfd", setup_attached, call_intx, 0 },
-	{ "SET_IRQS INTx unmask eventfd", setup_intx, call_unmask_efd, 0 },
-	{ "SET_IRQS request eventfd", setup_attached, call_request, 0 },
-	{ "VM_INFO", setup_attached, call_vm_info, 0 },
-	/* struct, mapping, pin batch page, runs, copy out */
-	{ "VM_MAP_DMA", setup_attached, call_map, 5 },
-	{ "VM_UNMAP_DMA", setup_mapped, call_unmap, 0 },
-	{ "pread config space", setup_attached, call_pread_config, 0 },
-	{ "pwrite the command register", setup_attached, call_pwrite_command, 0 },
-	{ "pread BAR0", setup_attached, call_pread_bar, 0 },
-	{ "mmap BAR0 and fault", setup_attached, call_mmap_fault, 0 },
 };
 
 static void teardown(struct state *s)
@@ -281,13 +268,43 @@ static void teardown(struct state *s)
 		close(s->extra);
 }
 
-static void arm(unsigned int n)
+static int32_t efd_new(struct __test_metadata *_metadata)
+{
+	int32_t efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	ASSERT_LE(0, efd) TH_LOG("eventfd: %s", strerror(errno));
+	return efd;
+}
+
+/* Pages pinned system-wide (pt_pins()), or the test fails. */
+static long pins(struct __test_metadata *_metadata)
+{
+	char line[128];
+	long acq = -1, rel = -1, v;
+	FILE *f;
+
+	ASSERT_EQ(0, write_file("/proc/sys/vm/stat_refresh", "1"))
+		TH_LOG("/proc/sys/vm/stat_refresh");
+	f = fopen("/proc/vmstat", "r");
+	ASSERT_NE(NULL, f) TH_LOG("/proc/vmstat: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
+			acq = v;
+		if (sscanf(line, "nr_foll_pin_released %ld", &v) == 1)
+			rel = v;
+	}
+	fclose(f);
+	ASSERT_TRUE(acq >= 0 && rel >= 0) TH_LOG("/proc/vmstat has no FOLL_PIN counts");
+	return acq - rel;
+}
+
+static void arm(struct __test_metadata *_metadata, int failnth, unsigned int n)
 {
 	char text[16];
 
 	snprintf(text, sizeof(text), "%u", n);
-	if (pwrite(failnth, text, strlen(text), 0) < 0)
-		die("write fail-nth");
+	ASSERT_LE(0, pwrite(failnth, text, strlen(text), 0))
+		TH_LOG("write fail-nth: %s", strerror(errno));
 }
 
 /*
@@ -297,82 +314,271 @@ static void arm(unsigned int n)
  * means the count was 1; the write of 0 disarms whether its copy fails
  * or not.
  */
-static long disarm(void)
+static long disarm(struct __test_metadata *_metadata, int failnth)
 {
 	char text[16] = "";
 	long left;
+	int err;
 
 	if (pread(failnth, text, sizeof(text) - 1, 0) < 0) {
-		if (errno != EFAULT)
-			die("read fail-nth");
+		ASSERT_EQ(EFAULT, errno) TH_LOG("read fail-nth: %s", strerror(errno));
 		left = 1;
 	} else {
 		left = atol(text);
 	}
-	if (pwrite(failnth, "0", 1, 0) < 0 && errno != EFAULT)
-		die("write fail-nth");
+	err = pwrite(failnth, "0", 1, 0) < 0 ? errno : 0;
+	ASSERT_TRUE(!err || err == EFAULT) TH_LOG("write fail-nth: %s", strerror(err));
 	return left;
+}
+
+/* This task's fail-nth, and the memory the DMA cases map. */
+FIXTURE(failnth) {
+	int failnth;
+	uint8_t *mem;
+};
+
+FIXTURE_SETUP(failnth)
+{
+	self->failnth = -1;
+	self->mem = MAP_FAILED;
+	bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, bdf) TH_LOG("usage: pt_failnth BDF");
+	/* Per task: opened here, in the test's own process. */
+	self->failnth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (self->failnth < 0)
+		SKIP(return, "this kernel has no fault injection");
+	self->mem = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mem) TH_LOG("mmap: %s", strerror(errno));
+	mem = self->mem;
+}
+
+FIXTURE_TEARDOWN(failnth)
+{
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, 2 << 20);
+	if (self->failnth >= 0)
+		close(self->failnth);
+}
+
+/*
+ * The sweep of one call: N = 1, 2, ... until the call no longer reaches
+ * its N-th site; every try from a fresh state, torn down after.
+ */
+static void sweep(struct __test_metadata *_metadata, int failnth,
+		  const struct failnth_case *c)
+{
+	long before, now, leaked = 0, left = 0;
+	int err = 0, serr = 0;
+	unsigned int n;
+
+	/* The harness of 6.1 runs the test after a SKIP in the setup. */
+	if (_metadata->skip)
+		return;
+	before = pins(_metadata);
+	for (n = 1; n <= MAX_SITES; n++) {
+		struct state s = { -1, -1, efd_new(_metadata),
+				   efd_new(_metadata), NULL };
+
+		serr = c->setup(&s);
+		if (serr) {
+			teardown(&s);
+			break;
+		}
+		arm(_metadata, failnth, n);
+		err = c->call(&s);
+		left = disarm(_metadata, failnth);
+		teardown(&s);
+		now = pins(_metadata);
+		if (now != before && !leaked)
+			leaked = now - before;
+		if (left)
+			break;
+	}
+	TH_LOG("%s: %u sites failed in turn, then %s", c->name, n - 1,
+	       strerror(err));
+	EXPECT_EQ(0, serr) TH_LOG("%s: setup: %s", c->name, strerror(serr));
+	EXPECT_NE(0, left)
+		TH_LOG("%s: still reaching its sites after %u: not swept to the end",
+		       c->name, n - 1);
+	EXPECT_EQ(0, leaked) TH_LOG("%s: %ld pages left pinned", c->name, leaked);
+	if (c->min_sites) {
+		EXPECT_LE(c->min_sites, n - 1)
+			TH_LOG("%s: its own %u allocation and copy sites are swept",
+			       c->name, c->min_sites);
+	}
+}
+
+TEST_F_TIMEOUT(failnth, open_vm_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"open /dev/passthru/vm", setup_none, call_open_vm, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, open_the_device_node_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"open the device node", setup_none, call_open_dev, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, device_attach_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"DEVICE_ATTACH", setup_both, call_attach, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, device_info_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"DEVICE_INFO", setup_dev, call_device_info, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, region_info_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"REGION_INFO", setup_dev, call_region_info, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, device_reset_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"DEVICE_RESET", setup_attached, call_reset, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, irq_info_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"IRQ_INFO", setup_dev, call_irq_info, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, set_irqs_msi_eventfd_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	/* struct, descriptors (copy, buffer), 2 arrays, vectors, name, out */
+	static const struct failnth_case c = {
+		"SET_IRQS MSI eventfd", setup_attached, call_msi, 8,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, set_irqs_intx_eventfd_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"SET_IRQS INTx eventfd", setup_attached, call_intx, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, set_irqs_intx_unmask_eventfd_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"SET_IRQS INTx unmask eventfd", setup_intx, call_unmask_efd, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, set_irqs_request_eventfd_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"SET_IRQS request eventfd", setup_attached, call_request, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, vm_info_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"VM_INFO", setup_attached, call_vm_info, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, vm_map_dma_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	/* struct, mapping, pin batch page, runs, copy out */
+	static const struct failnth_case c = {
+		"VM_MAP_DMA", setup_attached, call_map, 5,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, vm_unmap_dma_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"VM_UNMAP_DMA", setup_mapped, call_unmap, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, pread_config_space_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"pread config space", setup_attached, call_pread_config, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, pwrite_the_command_register_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"pwrite the command register", setup_attached,
+		call_pwrite_command, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, pread_bar0_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"pread BAR0", setup_attached, call_pread_bar, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
+}
+
+TEST_F_TIMEOUT(failnth, mmap_bar0_and_fault_unwinds_cleanly, SWEEP_TIMEOUT)
+{
+	static const struct failnth_case c = {
+		"mmap BAR0 and fault", setup_attached, call_mmap_fault, 0,
+	};
+
+	sweep(_metadata, self->failnth, &c);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int c, n, total = 0;
-	char name[128];
-
 	if (argc != 2) {
 		fprintf(stderr, "usage: pt_failnth BDF\n");
 		return 2;
 	}
-	bdf = argv[1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	failnth = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (failnth < 0) {
-		skip_check("failnth: every unwind path",
-			   "this kernel has no fault injection");
-		return 0;
-	}
-	mem = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	for (c = 0; c < ARRAY_SIZE(cases); c++) {
-		long before = pt_pins(), leaked = 0;
-		int err = 0, serr;
-		long left = 0;
-
-		for (n = 1; n <= MAX_SITES; n++) {
-			struct state s = { -1, -1, new_efd(), new_efd(), NULL };
-
-			serr = cases[c].setup(&s);
-			if (serr) {
-				teardown(&s);
-				break;
-			}
-			arm(n);
-			err = cases[c].call(&s);
-			left = disarm();
-			teardown(&s);
-			if (pt_pins() != before && !leaked)
-				leaked = pt_pins() - before;
-			if (left)
-				break;
-		}
-		total += n - 1;
-		snprintf(name, sizeof(name), "failnth: %s: every unwind clean",
-			 cases[c].name);
-		check(!serr && left && !leaked, name,
-		      "setup %s, %u sites, %s at the end, %ld pages left pinned",
-		      strerror(serr), n - 1, left ? "reached" : "not reached",
-		      leaked);
-		if (cases[c].min_sites) {
-			snprintf(name, sizeof(name),
-				 "failnth: %s: its own %u allocation and copy sites are swept",
-				 cases[c].name, cases[c].min_sites);
-			check(n - 1 >= cases[c].min_sites, name, "%u sites",
-			      n - 1);
-		}
-		printf("# %s: %u sites failed in turn, then %s\n",
-		       cases[c].name, n - 1, strerror(err));
-	}
-	printf("# fail-nth: %zu calls, %u injected failures\n",
-	       ARRAY_SIZE(cases), total);
-	return failures ? 1 : 0;
+	return pt_harness_main_all(argc, argv);
 }

@@ -43,10 +43,13 @@ ktap_sub() {
 	fi
 }
 
-# The grouped programs on the harness ("PROG GROUP ARGS...", see
-# tools/testing/pt_harness.h), called by name as before: each call is one
-# subtest document named by its command line.
-for _p in pt_test pt_dma; do
+# The programs on the harness that the scripts call by name as before,
+# grouped ("PROG GROUP ARGS...", see tools/testing/pt_harness.h) or not
+# (pt_failnth BDF): each call is one subtest document named by its command
+# line.  Its output is held until it ends: a test that needs the host
+# while it runs writes its PT-QMP lines to the results port itself (as
+# qmp() below does).
+for _p in pt_test pt_dma pt_irq pt_failnth; do
 	eval "$_p() { ktap_sub \"$_p \$*\" /bin/$_p \"\$@\"; }"
 done
 
