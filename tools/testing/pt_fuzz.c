@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pt_fuzz: a structured fuzzer of passthru's uAPI, with oracles.
+ * pt_fuzz: a structured fuzzer of passthru's uAPI, with oracles, on the
+ * kselftest harness (TAP out; exit status 0 when all passed): one test,
+ * the run.
  *
  *   pt_fuzz BDF OPS [SEED [intx]]
  *
@@ -26,17 +28,31 @@
  *   function is in D3hot): no mapping reaches outside the BAR;
  * - no call returns an errno the header does not document for it;
  * - at the end, with every file closed, pins balance
- *   (nr_foll_pin_acquired == nr_foll_pin_released).
+ *   (nr_foll_pin_acquired == nr_foll_pin_released) and no interrupt is
+ *   left requested.
  * The caller then checks that a normal map, DMA and interrupt still work.
  *
- * The seed is printed; the same BDF, OPS and SEED replay the same run.
+ * The seed is printed ("# pt_fuzz BDF OPS SEED ..."); the same BDF, OPS
+ * and SEED replay the same run.  The test process, and each child it
+ * forks, dies with its parent (PR_SET_PDEATHSIG): killing the harness's
+ * process (pt_race kill) ends the whole run.
  */
 #include <linux/pci_regs.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "pt_util.h"
+#include "kselftest_harness.h"
+#include "pt_harness.h"
+
+#define USAGE "BDF OPS [SEED [intx]]"
+/* A run of 10^6 operations on the debug kernel takes up to two hours. */
+#define FUZZ_TIMEOUT 7200
+/* Where /init sends the results (tools/testing/guest/init). */
+#define RESULTS_PORT "/dev/ttyS1"
 
 #define PG 4096ULL
 #define EDU_ID 0x010000edU
@@ -88,7 +104,7 @@ static uint32_t edge32(uint32_t around)
 /* State of the run. */
 static const char *bdf;
 static int dev = -1, vm = -1;
-static int efd[4];
+static int efd[4] = { -1, -1, -1, -1 };
 static struct passthru_region_area areas[PASSTHRU_NUM_REGIONS][8];
 static unsigned int nareas[PASSTHRU_NUM_REGIONS];
 static uint64_t rsize[PASSTHRU_NUM_REGIONS];
@@ -97,6 +113,11 @@ static unsigned long ops, oracle_fail;
 static int fuzz_intx;
 static double start_ms;
 static char first_fail[256];
+/* The harness's process, and the test's: the fuzzer's children are not. */
+static pid_t harness_pid, fuzz_pid;
+/* A reopen that failed ends the run: its errno and what failed. */
+static int fatal_err;
+static const char *fatal_what;
 
 static void oracle(int ok, const char *fmt, ...)
 {
@@ -121,7 +142,11 @@ static int errno_in(int err, const int *allowed)
 	return 0;
 }
 
-static void open_attached(void)
+/*
+ * (Re)open the node and a VM and attach them: 0, or the errno that
+ * stopped it, with *@what saying where.
+ */
+static int open_attached(const char **what)
 {
 	struct passthru_device_attach a = { .size = sizeof(a) };
 
@@ -129,19 +154,22 @@ static void open_attached(void)
 		close(dev);
 	if (vm >= 0)
 		close(vm);
+	*what = "open node and VM";
 	dev = node_open(bdf);
 	vm = open("/dev/passthru/vm", O_RDWR);
 	if (dev < 0 || vm < 0)
-		die("open node and VM");
+		return errno;
+	*what = "attach";
 	a.vm_fd = vm;
-	if (pt_ioctl(dev, PASSTHRU_DEVICE_ATTACH, &a))
-		die("attach");
+	return pt_ioctl(dev, PASSTHRU_DEVICE_ATTACH, &a);
 }
 
-static void learn_regions(void)
+/* REGION_INFO of every region: 0, or its errno. */
+static int learn_regions(void)
 {
 	struct passthru_region_info info;
 	unsigned int r;
+	int err;
 
 	for (r = 0; r < PASSTHRU_NUM_REGIONS; r++) {
 		memset(&info, 0, sizeof(info));
@@ -149,11 +177,13 @@ static void learn_regions(void)
 		info.index = r;
 		info.num_areas = 8;
 		info.areas = (uintptr_t)areas[r];
-		if (pt_ioctl(dev, PASSTHRU_REGION_INFO, &info))
-			die("REGION_INFO");
+		err = pt_ioctl(dev, PASSTHRU_REGION_INFO, &info);
+		if (err)
+			return err;
 		nareas[r] = info.num_areas;
 		rsize[r] = info.region_size;
 	}
+	return 0;
 }
 
 /* A struct size: the right one mostly, else an edge of the rules. */
@@ -459,6 +489,10 @@ static void op_child(void)
 	if (pid < 0)
 		return;
 	if (!pid) {
+		/* Gone with the fuzzer, however it ends. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != fuzz_pid)
+			_exit(0);
 		rng ^= (uint64_t)getpid() << 17;
 		run_ops(50);
 		_exit(0);
@@ -474,8 +508,8 @@ static void run_ops(unsigned long n)
 {
 	unsigned long i;
 
-	for (i = 0; i < n; i++, ops++) {
-		if (ops && !(ops % 10000) && getpid() == getpgrp())
+	for (i = 0; i < n && !fatal_err; i++, ops++) {
+		if (ops && !(ops % 10000) && getpid() == fuzz_pid)
 			printf("# %lu operations, %.1f s\n", ops,
 			       (now_ms() - start_ms) / 1e3);
 		switch (below(100)) {
@@ -495,61 +529,142 @@ static void run_ops(unsigned long n)
 			op_irq();
 			break;
 		case 98:
-			if (getpid() == getpgrp())
+			if (getpid() == fuzz_pid)
 				op_child();
 			break;
 		default:
-			if (getpid() == getpgrp())
-				open_attached();
+			if (getpid() == fuzz_pid)
+				fatal_err = open_attached(&fatal_what);
 			break;
 		}
 	}
 }
 
-int main(int argc, char **argv)
+/*
+ * @line also goes to the results port at once when stdout is a file, which
+ * reaches the results only once the program has ended (lib.sh's
+ * ktap_sub): the seed of a run that crashes or hangs the guest is not
+ * lost with it.  Not when stdout is /dev/null (pt_race kill) or the port
+ * itself.
+ */
+static void to_results_port(const char *line)
 {
-	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 10000;
-	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
-	long before;
-	double t0;
+	struct stat st;
+	int fd;
+
+	if (fstat(STDOUT_FILENO, &st) || !S_ISREG(st.st_mode))
+		return;
+	fd = open(RESULTS_PORT, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* One write: a whole line, never mixed with another writer's. */
+	if (write(fd, line, strlen(line)) < 0)
+		perror(RESULTS_PORT);
+	close(fd);
+}
+
+/* Every file and mapping of the run closed. */
+static void fuzz_close(void)
+{
 	int i;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: pt_fuzz BDF OPS [SEED]\n");
-		return 2;
+	if (dev >= 0)
+		close(dev);
+	if (vm >= 0)
+		close(vm);
+	dev = -1;
+	vm = -1;
+	for (i = 0; i < 4; i++) {
+		if (efd[i] >= 0)
+			close(efd[i]);
+		efd[i] = -1;
 	}
-	bdf = argv[1];
+	if (mem)
+		munmap(mem, 64 * PG);
+	mem = NULL;
+}
+
+FIXTURE(fuzz) {
+	unsigned long n;	/* operations to run */
+	long pins;		/* pages pinned before the run */
+};
+
+FIXTURE_SETUP(fuzz)
+{
+	const char *ops_arg = pt_arg(1, NULL), *what;
+	uint64_t seed = strtoull(pt_arg(2, "0"), NULL, 0);
+	char line[256];
+	int i, err;
+
+	/* Killed with the harness's process, as pt_race kill does it. */
+	ASSERT_EQ(0, prctl(PR_SET_PDEATHSIG, SIGKILL))
+		TH_LOG("PR_SET_PDEATHSIG: %s", strerror(errno));
+	ASSERT_EQ(harness_pid, getppid()) TH_LOG("the harness is gone");
+	fuzz_pid = getpid();
+	bdf = pt_arg(0, NULL);
+	ASSERT_TRUE(bdf && ops_arg) TH_LOG("usage: pt_fuzz %s", USAGE);
+	self->n = strtoul(ops_arg, NULL, 0);
 	if (!seed)
 		seed = (uint64_t)time(NULL) * 2654435761ULL;
-	fuzz_intx = argc > 4 && !strcmp(argv[4], "intx");
+	fuzz_intx = !strcmp(pt_arg(3, ""), "intx");
+	/* The test ends with _exit(): no buffered line may be left. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	setpgid(0, 0);
 	rng = seed | 1;
-	printf("# pt_fuzz %s %lu %#llx%s (rerun with these arguments)\n", bdf,
-	       n, (unsigned long long)seed, fuzz_intx ? " intx" : "");
+	snprintf(line, sizeof(line),
+		 "# pt_fuzz %s %lu %#llx%s (rerun with these arguments)\n", bdf,
+		 self->n, (unsigned long long)seed, fuzz_intx ? " intx" : "");
+	fputs(line, stdout);
+	to_results_port(line);
 	signal(SIGPIPE, SIG_IGN);
-	before = pt_pins();
+	self->pins = pt_pins();
 	mem = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	for (i = 0; i < 4; i++)
-		efd[i] = new_efd();
-	open_attached();
-	learn_regions();
-	t0 = now_ms();
+	ASSERT_NE(MAP_FAILED, mem) {
+		mem = NULL;
+		TH_LOG("mmap memory: %s", strerror(errno));
+	}
+	for (i = 0; i < 4; i++) {
+		efd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		ASSERT_LE(0, efd[i]) TH_LOG("eventfd: %s", strerror(errno));
+	}
+	err = open_attached(&what);
+	ASSERT_EQ(0, err) TH_LOG("%s %s: %s", what, bdf, strerror(err));
+	err = learn_regions();
+	ASSERT_EQ(0, err) TH_LOG("REGION_INFO: %s", strerror(err));
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+	fuzz_close();
+}
+
+/*
+ * One run: the oracles judge each operation; once every file is closed,
+ * the pins balance and no interrupt is left requested.
+ */
+TEST_F_TIMEOUT(fuzz, every_oracle_holds_and_the_run_leaves_no_pin_or_interrupt,
+	       FUZZ_TIMEOUT)
+{
+	double t0 = now_ms();
+
 	start_ms = t0;
-	run_ops(n);
-	close(dev);
-	close(vm);
-	for (i = 0; i < 4; i++)
-		close(efd[i]);
-	munmap(mem, 64 * PG);
+	run_ops(self->n);
+	fuzz_close();
 	printf("# %lu operations in %.1f s\n", ops, (now_ms() - t0) / 1e3);
-	check(!oracle_fail, "fuzz: every oracle held", "%lu violations, first: %s",
-	      oracle_fail, first_fail);
-	check(pt_pins() == before, "fuzz: every pin released once the files closed",
-	      "%ld pages still pinned", pt_pins() - before);
-	check(proc_interrupts("passthru-") == 0,
-	      "fuzz: no interrupt left requested", "%d",
-	      proc_interrupts("passthru-"));
-	return failures ? 1 : 0;
+	EXPECT_EQ(0, fatal_err)
+		TH_LOG("reopen: %s: %s", fatal_what, strerror(fatal_err));
+	EXPECT_EQ(0UL, oracle_fail)
+		TH_LOG("every oracle held: %lu violations, first: %s",
+		       oracle_fail, first_fail);
+	EXPECT_EQ(self->pins, pt_pins())
+		TH_LOG("every pin released once the files closed: %ld pages still pinned",
+		       pt_pins() - self->pins);
+	EXPECT_EQ(0, proc_interrupts("passthru-"))
+		TH_LOG("no interrupt left requested");
+}
+
+int main(int argc, char **argv)
+{
+	harness_pid = getpid();
+	return pt_harness_main_all(argc, argv);
 }

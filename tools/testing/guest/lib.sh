@@ -45,11 +45,11 @@ ktap_sub() {
 
 # The programs on the harness that the scripts call by name as before,
 # grouped ("PROG GROUP ARGS...", see tools/testing/pt_harness.h) or not
-# (pt_failnth BDF): each call is one subtest document named by its command
+# (pt_failnth BDF, pt_fuzz BDF OPS): each call is one subtest document named by its command
 # line.  Its output is held until it ends: a test that needs the host
 # while it runs writes its PT-QMP lines to the results port itself (as
 # qmp() below does).
-for _p in pt_test pt_dma pt_irq pt_failnth; do
+for _p in pt_test pt_dma pt_irq pt_failnth pt_race pt_fuzz; do
 	eval "$_p() { ktap_sub \"$_p \$*\" /bin/$_p \"\$@\"; }"
 done
 

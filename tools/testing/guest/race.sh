@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # One race of pt_race on edu, for as long as asked (pt.race=NAME and
-# pt.secs=N on the kernel command line): PT_MODE=race scripts/guest.sh vtd
+# pt.secs=N, at most 600, on the kernel command line):
+# PT_MODE=race scripts/guest.sh vtd
 . /tests/lib.sh
 race=cmd-intx
 secs=30
