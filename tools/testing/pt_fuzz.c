@@ -52,8 +52,6 @@
 /* A run of 10^6 operations on the debug kernel takes up to two hours. */
 #define FUZZ_TIMEOUT 7200
 /* Where /init sends the results (tools/testing/guest/init). */
-#define RESULTS_PORT "/dev/ttyS1"
-
 #define PG 4096ULL
 #define EDU_ID 0x010000edU
 #define EDU_RAISE 0x60
@@ -550,17 +548,13 @@ static void run_ops(unsigned long n)
 static void to_results_port(const char *line)
 {
 	struct stat st;
-	int fd;
+	int err;
 
 	if (fstat(STDOUT_FILENO, &st) || !S_ISREG(st.st_mode))
 		return;
-	fd = open(RESULTS_PORT, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* One write: a whole line, never mixed with another writer's. */
-	if (write(fd, line, strlen(line)) < 0)
-		perror(RESULTS_PORT);
-	close(fd);
+	err = pt_results_line(line);
+	if (err && err != ENOENT)
+		fprintf(stderr, "%s: %s\n", PT_RESULTS_PORT, strerror(err));
 }
 
 /* Every file and mapping of the run closed. */

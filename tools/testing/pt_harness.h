@@ -16,9 +16,12 @@
 #define PT_HARNESS_H
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A hex sysfs attribute of @bdf; 0 when it cannot be read. */
 static inline unsigned int sysfs_id(const char *bdf, const char *attr)
@@ -58,6 +61,47 @@ static inline void find_held(unsigned int vendor, unsigned int device,
 	}
 	if (d)
 		closedir(d);
+}
+
+/*
+ * The guest's results port, which the host follows as it comes.  lib.sh's
+ * ktap_sub holds a program's stdout until the program ends, so what the
+ * host must see while a test runs (a "PT-QMP" request for scripts/qmp.py,
+ * a fuzzer's seed) is written there directly: one write() per whole line,
+ * never mixed with another writer's.
+ */
+#define PT_RESULTS_PORT "/dev/ttyS1"
+
+/* Write @line (ending in a newline) to the results port; 0 or an errno. */
+static inline int pt_results_line(const char *line)
+{
+	ssize_t len = strlen(line), n;
+	int fd, err;
+
+	fd = open(PT_RESULTS_PORT, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, line, len);
+	err = n < 0 ? errno : n == len ? 0 : EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * Ask the host to run a QEMU monitor command (scripts/qmp.py), @arguments
+ * being a JSON object; 0 or an errno.
+ */
+static inline int pt_qmp(const char *execute, const char *arguments)
+{
+	char line[256];
+	int len;
+
+	len = snprintf(line, sizeof(line),
+		       "PT-QMP {\"execute\": \"%s\", \"arguments\": %s}\n",
+		       execute, arguments);
+	if (len < 0 || len >= (int)sizeof(line))
+		return E2BIG;
+	return pt_results_line(line);
 }
 
 /* The arguments after the group (grouped) or the program name (not). */

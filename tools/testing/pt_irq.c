@@ -57,8 +57,6 @@
  * The guest's results port (tools/testing/guest/init): the host reads
  * "PT-QMP" lines there as they come (lib.sh's qmp() writes there too).
  */
-#define RESULTS_PORT "/dev/ttyS1"
-
 #define PG 4096UL
 #define EDU_RAISE 0x60
 #define EDU_ACK 0x64
@@ -854,26 +852,14 @@ TEST_F_TIMEOUT(request, an_unbind_asks_the_vmm_which_lets_go_or_is_revoked, 120)
 	}
 }
 
-/*
- * Ask the host to run a QEMU monitor command (scripts/qmp.py): one write
- * of one line to the results port, which the host follows as it comes.
- */
+/* Ask the host to run a QEMU monitor command (scripts/qmp.py). */
 static void qmp(struct __test_metadata *_metadata, const char *execute,
 		const char *arguments)
 {
-	char line[256];
-	int fd, len;
+	int err = pt_qmp(execute, arguments);
 
-	len = snprintf(line, sizeof(line),
-		       "PT-QMP {\"execute\": \"%s\", \"arguments\": %s}\n",
-		       execute, arguments);
-	ASSERT_GT((int)sizeof(line), len);
-	fd = open(RESULTS_PORT, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	ASSERT_LE(0, fd) TH_LOG("ask the host: %s: %s", RESULTS_PORT,
-				strerror(errno));
-	EXPECT_EQ(len, write(fd, line, len))
-		TH_LOG("ask the host: %s: %s", RESULTS_PORT, strerror(errno));
-	close(fd);
+	ASSERT_EQ(0, err) TH_LOG("ask the host for %s: %s: %s", execute,
+				 PT_RESULTS_PORT, strerror(err));
 	TH_LOG("asked the host for %s %s", execute, arguments);
 }
 
