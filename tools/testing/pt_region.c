@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_region: a device's regions through passthru, as a VMM uses them:
- * PASSTHRU_REGION_INFO, pread()/pwrite() and mmap() of BARs.  One line per
- * check; exit 1 if any failed.
+ * PASSTHRU_REGION_INFO, pread()/pwrite() and mmap() of BARs, config
+ * space.  On the kselftest harness (TAP out; exit status 0 when all
+ * passed), one group of tests per call:
  *
  *   pt_region edu BDF       edu: identification, liveness and factorial
  *                           registers, by pread/pwrite and by mmap; range
  *                           rules; EIO and SIGBUS with memory decode off;
- *                           SIGBUS after the function is unbound
+ *                           SIGBUS after the function is unbound (it is
+ *                           claimed again)
  *   pt_region testdev BDF   pci-testdev: its memory and I/O BARs, written
  *                           and read back by its own test protocol
  *   pt_region msix BDF      a function with MSI-X (nvme): the table reads
@@ -15,22 +17,53 @@
  *                           PCIe device control cannot start an FLR
  *   pt_region nvme BDF      nvme, unbound: CAP and VS of BAR0 through
  *                           sysfs resource0, then bound to passthru: the
- *                           same registers through a passthru mapping
+ *                           same registers through a passthru mapping;
+ *                           the function is left unbound as found
  *   pt_region config BDF    edu's virtual config space: IDs, BAR sizing
  *                           that never moves the real BAR, command register
  *                           (memory decode off revokes the mapping),
- *                           INTx-disable and MSI kept virtual
+ *                           INTx-disable and MSI kept virtual, a fresh
+ *                           start at each open
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "pt_util.h"
+#include "kselftest_harness.h"
+#include "pt_harness.h"
+
+#define USAGE "edu|config|testdev|msix|nvme BDF"
 
 #define PG 4096UL
 #define BAR(n) PASSTHRU_REGION_OFFSET(n)
+#define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
+
+/*
+ * Closing the node of a function with a reset method resets it, binding
+ * and unbinding too: seconds on a debug kernel.
+ */
+#define RESET_TIMEOUT 120
+
+/* QEMU's edu: BAR0 and its registers. */
+#define EDU_BAR0_SIZE 0x100000u	/* 1 MiB */
+#define EDU_ID 0x00		/* reads 0x010000ed */
+#define EDU_ID_VALUE 0x010000edu
+#define EDU_LIVENESS 0x04	/* reads the inverse of what was written */
+#define EDU_FACTORIAL 0x08	/* write n, read n! */
+#define EDU_STATUS 0x20
+#define EDU_STATUS_COMPUTING 0x01
+
+/* QEMU's pci-testdev: the header of each BAR. */
+#define TESTDEV_TEST 0		/* u8: select a test */
+#define TESTDEV_WIDTH 1		/* u8: the width of its write */
+#define TESTDEV_OFFSET 4	/* u32: where it is written */
+#define TESTDEV_DATA 8		/* u8: what is written */
+#define TESTDEV_COUNT 12	/* u32: writes seen */
+#define TESTDEV_NAME 16		/* the test's name */
 
 static int region_info(int fd, unsigned int index,
 		       struct passthru_region_info *info,
@@ -44,14 +77,37 @@ static int region_info(int fd, unsigned int index,
 	return pt_ioctl(fd, PASSTHRU_REGION_INFO, info);
 }
 
+/* 0 when all @len bytes moved, else the errno (EIO for a short count). */
+static int rd(int fd, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	return n == (ssize_t)len ? 0 : n < 0 ? errno : EIO;
+}
+
+static int wr(int fd, const void *buf, size_t len, uint64_t off)
+{
+	ssize_t n = pwrite(fd, buf, len, off);
+
+	return n == (ssize_t)len ? 0 : n < 0 ? errno : EIO;
+}
+
 static int rd32(int fd, uint64_t off, uint32_t *v)
 {
-	return pread(fd, v, 4, off) == 4 ? 0 : errno;
+	return rd(fd, v, 4, off);
 }
 
 static int wr32(int fd, uint64_t off, uint32_t v)
 {
-	return pwrite(fd, &v, 4, off) == 4 ? 0 : errno;
+	return wr(fd, &v, 4, off);
+}
+
+/* The errno of a pread() of 4 bytes, 0 when it returned a count. */
+static int pread_errno(int fd, uint64_t off)
+{
+	uint32_t v;
+
+	return pread(fd, &v, 4, off) < 0 ? errno : 0;
 }
 
 static uint32_t mmio_rd32(uint8_t *p, unsigned int off)
@@ -64,21 +120,63 @@ static void mmio_wr32(uint8_t *p, unsigned int off, uint32_t v)
 	__atomic_store_n((uint32_t *)(p + off), v, __ATOMIC_RELAXED);
 }
 
-/* Set or clear memory decode behind passthru's back, as the host can. */
-static void set_decode(const char *bdf, int on)
+/* The errno of an mmap() of @fd, 0 when it worked (it is undone). */
+static int mmap_errno(int fd, size_t len, int prot, int flags, uint64_t off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, len);
+	return 0;
+}
+
+/* The function's config space as the host has it (sysfs): @len bytes. */
+static int sysfs_cfg(const char *bdf, unsigned int off, void *buf, size_t len)
 {
 	char path[PATH_MAX];
-	uint16_t cmd;
-	int fd;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	err = rd(fd, buf, len, off);
+	close(fd);
+	return err;
+}
+
+/* A dword of that; the test fails when it cannot be read. */
+static uint32_t sysfs_cfg32(struct __test_metadata *_metadata, const char *bdf,
+			    unsigned int off)
+{
+	uint32_t v = 0;
+	int err = sysfs_cfg(bdf, off, &v, 4);
+
+	ASSERT_EQ(0, err) TH_LOG("sysfs config of %s at %#x: %s", bdf, off,
+				 strerror(err));
+	return v;
+}
+
+/* Set or clear memory decode behind passthru's back, as the host can. */
+static int set_decode(const char *bdf, int on)
+{
+	char path[PATH_MAX];
+	uint16_t cmd = 0;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
 	fd = open(path, O_RDWR);
-	if (fd < 0 || pread(fd, &cmd, 2, 4) != 2)
-		die(path);
-	cmd = on ? cmd | 2 : cmd & ~2;
-	if (pwrite(fd, &cmd, 2, 4) != 2)
-		die("write PCI command");
+	if (fd < 0)
+		return errno;
+	err = rd(fd, &cmd, 2, PCI_COMMAND);
+	if (on)
+		cmd |= PCI_COMMAND_MEMORY;
+	else
+		cmd &= ~PCI_COMMAND_MEMORY;
+	err = err ?: wr(fd, &cmd, 2, PCI_COMMAND);
 	close(fd);
+	return err;
 }
 
 /* Does reading @p in a child process die of SIGBUS? */
@@ -91,444 +189,812 @@ static int child_sigbus(uint8_t *p)
 		(void)mmio_rd32(p, 0);
 		_exit(0);
 	}
-	waitpid(pid, &status, 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
 }
 
-static int cmd_edu(const char *bdf)
+/* The node, open; a test maps BAR0, turns decode off or unbinds. */
+FIXTURE(edu) {
+	const char *bdf;
+	int fd;
+	uint8_t *map;
+	size_t map_len;
+	bool decode_off;	/* memory decode cleared through sysfs */
+	bool unbound;		/* unbound from passthru, not claimed again */
+};
+
+FIXTURE_SETUP(edu)
 {
+	self->fd = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
+	self->fd = node_open(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(edu)
+{
+	if (self->decode_off && set_decode(self->bdf, 1))
+		TH_LOG("could not turn memory decode of %s back on", self->bdf);
+	if (self->map)
+		munmap(self->map, self->map_len);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->unbound &&
+	    write_file("/sys/bus/pci/drivers_probe", self->bdf))
+		TH_LOG("could not have %s claimed again", self->bdf);
+}
+
+/* @len bytes of BAR0, mapped; the test fails if they cannot be. */
+static uint8_t *bar0_map(struct __test_metadata *_metadata, int fd,
+			 size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		       BAR(0));
+
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap BAR0: %s", strerror(errno));
+	return p;
+}
+
+TEST_F(edu, bar0_is_1_mib_read_write_mmap_in_one_area)
+{
+	const uint32_t rwm = PASSTHRU_REGION_READ | PASSTHRU_REGION_WRITE |
+			     PASSTHRU_REGION_MMAP;
 	struct passthru_region_area areas[4];
 	struct passthru_region_info info;
-	uint32_t v, x = 0x12345678;
-	uint8_t *bar, *p2;
-	int fd, err, i;
-	char path[PATH_MAX];
+	int err;
 
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
-	err = region_info(fd, 0, &info, areas, 4);
-	check(!err && info.region_size == 1 << 20 &&
-	      info.offset == BAR(0) &&
-	      (info.caps & (PASSTHRU_REGION_READ | PASSTHRU_REGION_WRITE |
-			    PASSTHRU_REGION_MMAP | PASSTHRU_REGION_IO)) ==
-	      (PASSTHRU_REGION_READ | PASSTHRU_REGION_WRITE | PASSTHRU_REGION_MMAP),
-	      "region info: edu BAR0 is 1 MiB, read/write/mmap",
-	      "%s, size %#llx caps %#x", strerror(err),
-	      (unsigned long long)info.region_size, info.caps);
-	check(info.num_areas == 1 && areas[0].offset == 0 &&
-	      areas[0].size == 1 << 20, "region info: one mappable area, all of it",
-	      "%u areas", info.num_areas);
-	err = region_info(fd, 1, &info, NULL, 0);
-	check(!err && !info.caps && !info.region_size,
-	      "region info: an unimplemented BAR has no caps", "%s, %#x",
-	      strerror(err), info.caps);
-	err = region_info(fd, PASSTHRU_NUM_REGIONS, &info, NULL, 0);
-	check(err == EINVAL, "region info: an index past the last is EINVAL",
-	      "%s", strerror(err));
+	err = region_info(self->fd, 0, &info, areas, ARRAY_SIZE(areas));
+	ASSERT_EQ(0, err) TH_LOG("REGION_INFO of BAR0: %s", strerror(err));
+	EXPECT_EQ((uint64_t)EDU_BAR0_SIZE, info.region_size);
+	EXPECT_EQ(BAR(0), info.offset);
+	EXPECT_EQ(rwm, info.caps & (rwm | PASSTHRU_REGION_IO))
+		TH_LOG("caps %#x", info.caps);
+	EXPECT_EQ(1u, info.num_areas) TH_LOG("one mappable area, all of it");
+	EXPECT_EQ((uint64_t)0, areas[0].offset);
+	EXPECT_EQ((uint64_t)EDU_BAR0_SIZE, areas[0].size);
+}
 
-	err = rd32(fd, BAR(0), &v);
-	check(!err && v == 0x010000ed, "pread: edu identification register",
-	      "%s, %#x", strerror(err), v);
-	err = wr32(fd, BAR(0) + 4, x);
-	err = err ?: rd32(fd, BAR(0) + 4, &v);
-	check(!err && v == ~x, "pwrite/pread: edu liveness register inverts",
-	      "%s, %#x", strerror(err), v);
-	err = wr32(fd, BAR(0) + 8, 5);
+TEST_F(edu, an_unimplemented_bar_has_no_caps)
+{
+	struct passthru_region_info info;
+
+	EXPECT_EQ(0, region_info(self->fd, 1, &info, NULL, 0));
+	EXPECT_EQ(0u, info.caps);
+	EXPECT_EQ((uint64_t)0, info.region_size);
+}
+
+TEST_F(edu, region_info_of_an_index_past_the_last_is_einval)
+{
+	struct passthru_region_info info;
+
+	EXPECT_EQ(EINVAL, region_info(self->fd, PASSTHRU_NUM_REGIONS, &info,
+				      NULL, 0));
+}
+
+TEST_F(edu, pread_reads_the_identification_register)
+{
+	uint32_t v = 0;
+
+	EXPECT_EQ(0, rd32(self->fd, BAR(0) + EDU_ID, &v));
+	EXPECT_EQ(EDU_ID_VALUE, v);
+}
+
+TEST_F(edu, pwrite_and_pread_see_the_liveness_register_invert)
+{
+	uint32_t v = 0, x = 0x12345678;
+
+	ASSERT_EQ(0, wr32(self->fd, BAR(0) + EDU_LIVENESS, x));
+	EXPECT_EQ(0, rd32(self->fd, BAR(0) + EDU_LIVENESS, &v));
+	EXPECT_EQ(~x, v);
+}
+
+TEST_F(edu, pwrite_and_pread_have_it_compute_5_factorial)
+{
+	uint32_t v = 0;
+	int err, i;
+
+	err = wr32(self->fd, BAR(0) + EDU_FACTORIAL, 5);
 	for (i = 0; !err && i < 100; i++) {
-		err = rd32(fd, BAR(0) + 0x20, &v);
-		if (!(v & 1))
+		err = rd32(self->fd, BAR(0) + EDU_STATUS, &v);
+		if (!(v & EDU_STATUS_COMPUTING))
 			break;
 		usleep(1000);
 	}
-	err = err ?: rd32(fd, BAR(0) + 8, &v);
-	check(!err && v == 120, "pwrite/pread: edu computes 5! = 120",
-	      "%s, %u", strerror(err), v);
-
-	err = pread(fd, &v, 4, BAR(0) + (1 << 20)) < 0 ? errno : 0;
-	check(err == EINVAL, "pread: past the end of a BAR is EINVAL", "%s",
-	      strerror(err));
-	err = pread(fd, &v, 4, BAR(1)) < 0 ? errno : 0;
-	check(err == EINVAL, "pread: a BAR that does not exist is EINVAL", "%s",
-	      strerror(err));
-	err = pread(fd, &v, 4, BAR(PASSTHRU_NUM_REGIONS + 1)) < 0 ? errno : 0;
-	check(err == EINVAL, "pread: an offset past every region is EINVAL",
-	      "%s", strerror(err));
-
-	bar = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, BAR(0));
-	check(bar == MAP_FAILED && errno == EINVAL,
-	      "mmap: MAP_PRIVATE is EINVAL", "%s", strerror(errno));
-	bar = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, BAR(0));
-	check(bar == MAP_FAILED && errno == EINVAL,
-	      "mmap: beyond the BAR is EINVAL", "%s", strerror(errno));
-	bar = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, BAR(0));
-	if (bar == MAP_FAILED)
-		die("mmap BAR0");
-	check(mmio_rd32(bar, 0) == 0x010000ed,
-	      "mmap: edu identification register", "%#x", mmio_rd32(bar, 0));
-	mmio_wr32(bar, 4, x);
-	check(mmio_rd32(bar, 4) == ~x, "mmap: edu liveness register inverts",
-	      "%#x", mmio_rd32(bar, 4));
-
-	/*
-	 * Memory decode off (behind passthru's back, as the host can): pread
-	 * is refused, and a fault on a new mapping gets SIGBUS.  (A fault
-	 * fills up to 2 MiB, so the pages of @bar are all present by now.)
-	 */
-	set_decode(bdf, 0);
-	err = rd32(fd, BAR(0), &v);
-	check(err == EIO, "decode off: pread is EIO", "%s", strerror(err));
-	p2 = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd, BAR(0));
-	if (p2 == MAP_FAILED)
-		die("mmap BAR0 again");
-	check(child_sigbus(p2 + 2 * PG),
-	      "decode off: a fault on a mapped page is SIGBUS", "no SIGBUS");
-	set_decode(bdf, 1);
-	check(!child_sigbus(p2 + 2 * PG) && mmio_rd32(p2, 0) == 0x010000ed,
-	      "decode on: the mapping works again", "");
-	munmap(p2, 4 * PG);
-
-	/* Unbinding zaps the mapping: even touched pages SIGBUS. */
-	(void)mmio_rd32(bar, 3 * PG);
-	err = write_file("/sys/bus/pci/drivers/passthru/unbind", bdf);
-	check(!err && pt_self_sigbus(bar) && pt_self_sigbus(bar + 3 * PG),
-	      "unbind: pages this process had mapped are revoked (SIGBUS)", "%s",
-	      strerror(err));
-	err = rd32(fd, BAR(0), &v);
-	check(err == ENODEV, "unbind: pread is ENODEV", "%s", strerror(err));
-	munmap(bar, 1 << 20);
-	close(fd);
-	err = write_file("/sys/bus/pci/drivers_probe", bdf);
-	snprintf(path, sizeof(path), "/dev/passthru/%s", bdf);
-	check(!err && !access(path, F_OK), "unbind: the function is claimed again",
-	      "%s", strerror(err));
-	return failures ? 1 : 0;
+	err = err ?: rd32(self->fd, BAR(0) + EDU_FACTORIAL, &v);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(120u, v);
 }
 
-/* pci-testdev's protocol: select test 0, write its data at its offset. */
-static void testdev_bar(int fd, unsigned int index, const char *what)
+TEST_F(edu, pread_past_the_end_of_a_bar_is_einval)
 {
-	uint32_t off, count0, count1;
-	uint8_t width, data, sel = 0;
-	char name[32] = "", label[96];
+	EXPECT_EQ(EINVAL, pread_errno(self->fd, BAR(0) + EDU_BAR0_SIZE));
+}
+
+TEST_F(edu, pread_of_a_bar_that_does_not_exist_is_einval)
+{
+	EXPECT_EQ(EINVAL, pread_errno(self->fd, BAR(1)));
+}
+
+TEST_F(edu, pread_at_an_offset_past_every_region_is_einval)
+{
+	EXPECT_EQ(EINVAL, pread_errno(self->fd, BAR(PASSTHRU_NUM_REGIONS + 1)));
+}
+
+TEST_F(edu, mmap_private_is_einval)
+{
+	EXPECT_EQ(EINVAL, mmap_errno(self->fd, EDU_BAR0_SIZE,
+				     PROT_READ | PROT_WRITE, MAP_PRIVATE,
+				     BAR(0)));
+}
+
+TEST_F(edu, mmap_beyond_the_bar_is_einval)
+{
+	EXPECT_EQ(EINVAL, mmap_errno(self->fd, 2 * EDU_BAR0_SIZE,
+				     PROT_READ | PROT_WRITE, MAP_SHARED,
+				     BAR(0)));
+}
+
+TEST_F(edu, mmap_reads_the_identification_register)
+{
+	self->map_len = EDU_BAR0_SIZE;
+	self->map = bar0_map(_metadata, self->fd, self->map_len);
+	EXPECT_EQ(EDU_ID_VALUE, mmio_rd32(self->map, EDU_ID));
+}
+
+TEST_F(edu, mmap_sees_the_liveness_register_invert)
+{
+	uint32_t x = 0x12345678;
+
+	self->map_len = EDU_BAR0_SIZE;
+	self->map = bar0_map(_metadata, self->fd, self->map_len);
+	mmio_wr32(self->map, EDU_LIVENESS, x);
+	EXPECT_EQ(~x, mmio_rd32(self->map, EDU_LIVENESS));
+}
+
+/*
+ * One sequence: memory decode off (behind passthru's back, as the host
+ * can) refuses pread, and a fault on a mapped page gets SIGBUS; back on,
+ * the mapping works again.
+ */
+TEST_F(edu, decode_off_makes_pread_eio_and_faults_sigbus_until_it_is_on)
+{
+	uint32_t v;
 	int err;
 
-	err = pwrite(fd, &sel, 1, BAR(index)) == 1 ? 0 : errno;
-	err = err ?: (pread(fd, &width, 1, BAR(index) + 1) == 1 ? 0 : errno);
-	err = err ?: rd32(fd, BAR(index) + 4, &off);
-	err = err ?: (pread(fd, &data, 1, BAR(index) + 8) == 1 ? 0 : errno);
-	err = err ?: rd32(fd, BAR(index) + 12, &count0);
-	err = err ?: (pread(fd, name, sizeof(name) - 1, BAR(index) + 16) > 0 ?
-		      0 : errno);
-	snprintf(label, sizeof(label), "testdev: %s BAR%u header reads (test \"%s\")",
-		 what, index, name);
-	check(!err && strstr(name, "eventfd") &&
-	      (width == 1 || width == 2 || width == 4),
-	      label, "%s, width %u", strerror(err), width);
-	if (err)
-		return;
-	{
-		char part[4] = "";
-
-		err = pread(fd, part, 3, BAR(index) + 17) == 3 ? 0 : errno;
-		snprintf(label, sizeof(label),
-			 "testdev: %s BAR%u: 3 unaligned bytes are split and land in order",
-			 what, index);
-		check(!err && !memcmp(part, name + 1, 3), label, "%s, \"%s\"",
-		      strerror(err), part);
-	}
-	err = pwrite(fd, &data, width == 4 ? 4 : width, BAR(index) + off) > 0 ?
-	      0 : errno;
-	err = err ?: rd32(fd, BAR(index) + 12, &count1);
-	snprintf(label, sizeof(label),
-		 "testdev: %s BAR%u write at the test offset is counted", what,
-		 index);
-	check(!err && count1 == count0 + 1, label, "%s, count %u -> %u",
-	      strerror(err), count0, count1);
+	self->map_len = 4 * PG;
+	self->map = bar0_map(_metadata, self->fd, self->map_len);
+	self->decode_off = true;
+	err = set_decode(self->bdf, 0);
+	ASSERT_EQ(0, err) TH_LOG("clear memory decode: %s", strerror(err));
+	EXPECT_EQ(EIO, rd32(self->fd, BAR(0), &v)) TH_LOG("decode off: pread");
+	EXPECT_TRUE(child_sigbus(self->map + 2 * PG))
+		TH_LOG("decode off: a fault on a mapped page is SIGBUS");
+	err = set_decode(self->bdf, 1);
+	ASSERT_EQ(0, err) TH_LOG("set memory decode: %s", strerror(err));
+	self->decode_off = false;
+	EXPECT_FALSE(child_sigbus(self->map + 2 * PG))
+		TH_LOG("decode on: the mapping works again");
+	EXPECT_EQ(EDU_ID_VALUE, mmio_rd32(self->map, EDU_ID));
 }
 
-static int cmd_testdev(const char *bdf)
-{
-	struct passthru_region_info info;
-	unsigned int i, mem = 99, io = 99;
-	void *p;
-	int fd, err;
-
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
-	for (i = 0; i < 2; i++) {
-		err = region_info(fd, i, &info, NULL, 0);
-		if (!err && info.caps & PASSTHRU_REGION_IO)
-			io = i;
-		else if (!err && info.caps)
-			mem = i;
-	}
-	check(mem < 2 && io < 2, "testdev: one memory and one I/O BAR", "mem %u io %u",
-	      mem, io);
-	if (mem >= 2 || io >= 2)
-		return 1;
-	err = region_info(fd, io, &info, NULL, 0);
-	check(!err && !(info.caps & PASSTHRU_REGION_MMAP) && info.region_size,
-	      "testdev: the I/O BAR is not mappable", "caps %#x", info.caps);
-	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, BAR(io));
-	check(p == MAP_FAILED && errno == EINVAL,
-	      "testdev: mmap of the I/O BAR is EINVAL", "%s", strerror(errno));
-	testdev_bar(fd, mem, "memory");
-	testdev_bar(fd, io, "I/O");
-	close(fd);
-	return failures ? 1 : 0;
-}
-
-#define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
-
-static uint32_t sysfs_cfg32(const char *bdf, unsigned int off)
+/*
+ * One sequence: unbinding zaps the mapping (even pages this process had
+ * touched get SIGBUS) and the node answers ENODEV; probing again claims
+ * the function again.
+ */
+TEST_F(edu, unbind_revokes_the_mapping_and_the_function_is_claimed_again)
 {
 	char path[PATH_MAX];
-	uint32_t v = 0;
-	int fd;
+	uint32_t v;
+	int err;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || pread(fd, &v, 4, off) != 4)
-		die(path);
-	close(fd);
-	return v;
+	self->map_len = EDU_BAR0_SIZE;
+	self->map = bar0_map(_metadata, self->fd, self->map_len);
+	(void)mmio_rd32(self->map, 0);
+	(void)mmio_rd32(self->map, 3 * PG);
+	self->unbound = true;
+	err = write_file("/sys/bus/pci/drivers/passthru/unbind", self->bdf);
+	ASSERT_EQ(0, err) TH_LOG("unbind: %s", strerror(err));
+	EXPECT_TRUE(pt_self_sigbus(self->map) &&
+		    pt_self_sigbus(self->map + 3 * PG))
+		TH_LOG("unbind: pages this process had mapped are revoked (SIGBUS)");
+	EXPECT_EQ(ENODEV, rd32(self->fd, BAR(0), &v)) TH_LOG("unbind: pread");
+	munmap(self->map, self->map_len);
+	self->map = NULL;
+	close(self->fd);
+	self->fd = -1;
+	err = write_file("/sys/bus/pci/drivers_probe", self->bdf);
+	EXPECT_EQ(0, err) TH_LOG("drivers_probe: %s", strerror(err));
+	self->unbound = false;
+	snprintf(path, sizeof(path), "/dev/passthru/%s", self->bdf);
+	EXPECT_EQ(0, access(path, F_OK)) TH_LOG("the function is claimed again");
 }
 
-static int cmd_config(const char *bdf)
+/* The node, open, and which BAR is pci-testdev's memory one and I/O one. */
+FIXTURE(testdev) {
+	const char *bdf;
+	int fd;
+	unsigned int mem, io;	/* PCI_STD_NUM_BARS: not found */
+};
+
+FIXTURE_SETUP(testdev)
 {
 	struct passthru_region_info info;
-	uint32_t v, bar0, real_bar0;
-	uint16_t cmd;
-	unsigned int msi;
-	uint8_t *bar;
-	int fd, err;
+	unsigned int i;
 
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
-	err = region_info(fd, PASSTHRU_REGION_CONFIG, &info, NULL, 0);
-	check(!err && (info.region_size == 256 || info.region_size == 4096) &&
-	      !(info.caps & PASSTHRU_REGION_MMAP),
-	      "config: region info, 256 or 4096 bytes, not mappable",
-	      "%s, %llu", strerror(err), (unsigned long long)info.region_size);
-	err = rd32(fd, CFG, &v);
-	check(!err && v == sysfs_cfg32(bdf, 0), "config: vendor and device IDs",
-	      "%s, %#x", strerror(err), v);
-	err = rd32(fd, CFG + 8, &v);
-	check(!err && v == sysfs_cfg32(bdf, 8), "config: class and revision",
-	      "%s, %#x", strerror(err), v);
-	err = wr32(fd, CFG, 0xdeadbeef);
-	err = err ?: rd32(fd, CFG, &v);
-	check(!err && v == sysfs_cfg32(bdf, 0),
-	      "config: writing the IDs changes nothing", "%s, %#x",
-	      strerror(err), v);
+	self->fd = -1;
+	self->mem = PCI_STD_NUM_BARS;
+	self->io = PCI_STD_NUM_BARS;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
+	self->fd = node_open(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
+				      strerror(errno));
+	for (i = 0; i < 2; i++) {
+		int err = region_info(self->fd, i, &info, NULL, 0);
 
-	real_bar0 = sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0);
-	err = rd32(fd, CFG + PCI_BASE_ADDRESS_0, &bar0);
-	err = err ?: wr32(fd, CFG + PCI_BASE_ADDRESS_0, 0xffffffff);
-	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_0, &v);
-	check(!err && (v & ~0xfu) == 0xfff00000 && (v & 0xf) == (bar0 & 0xf),
-	      "config: BAR0 sizing with all ones gives 1 MiB", "%s, %#x",
-	      strerror(err), v);
-	check(sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0) == real_bar0,
-	      "config: the real BAR0 did not move", "%#x -> %#x", real_bar0,
-	      sysfs_cfg32(bdf, PCI_BASE_ADDRESS_0));
-	err = wr32(fd, CFG + PCI_BASE_ADDRESS_0, bar0);
-	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_0, &v);
-	check(!err && v == bar0, "config: BAR0 takes its value back", "%#x", v);
-	err = wr32(fd, CFG + PCI_BASE_ADDRESS_1, 0xffffffff);
-	err = err ?: rd32(fd, CFG + PCI_BASE_ADDRESS_1, &v);
-	check(!err && v == 0, "config: an unimplemented BAR sizes as 0", "%#x", v);
-
-	bar = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, BAR(0));
-	if (bar == MAP_FAILED)
-		die("mmap BAR0");
-	(void)mmio_rd32(bar, 0);
-	err = pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	cmd &= ~2;
-	err = err ?: (pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
-	check(!err && !(sysfs_cfg32(bdf, 4) & 2),
-	      "config: clearing memory decode reaches the device", "%s",
-	      strerror(err));
-	check(pt_self_sigbus(bar),
-	      "config: decode off zaps the page this process had mapped (SIGBUS)",
-	      "no SIGBUS");
-	err = rd32(fd, BAR(0), &v);
-	check(err == EIO, "config: decode off makes pread EIO", "%s",
-	      strerror(err));
-	cmd |= 2;
-	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	check(!err && !pt_self_sigbus(bar) && mmio_rd32(bar, 0) == 0x010000ed,
-	      "config: decode back on, the mapping works again", "%s",
-	      strerror(err));
-	munmap(bar, 4 * PG);
-
-	cmd |= 4;
-	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	check(!err && !(sysfs_cfg32(bdf, 4) & 4),
-	      "config: bus mastering stays off while the device is in no VM",
-	      "%s, real %#x", strerror(err), sysfs_cfg32(bdf, 4));
-	cmd &= ~4;
-	cmd |= 0x400;
-	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
-	check(!err && (cmd & 0x400), "config: INTx-disable reads as written",
-	      "%s, %#x", strerror(err), cmd);
-	cmd &= ~0x400;
-	err = pwrite(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno;
-	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
-	check(!err && !(cmd & 0x400) && (sysfs_cfg32(bdf, 4) & 0x400),
-	      "config: INTx-disable is virtual; the host keeps INTx off while unused",
-	      "%s, %#x / real %#x", strerror(err), cmd, sysfs_cfg32(bdf, 4));
-
-	msi = pt_find_cap(fd, 0x05);
-	check(msi, "config: the MSI capability is listed", "none");
-	if (msi) {
-		uint16_t flags;
-
-		err = pread(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno;
-		flags |= 1;
-		err = err ?: (pwrite(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno);
-		err = err ?: (pread(fd, &flags, 2, CFG + msi + 2) == 2 ? 0 : errno);
-		check(!err && (flags & 1) && !(sysfs_cfg32(bdf, msi) & 0x10000),
-		      "config: MSI enable is virtual", "%s, flags %#x",
-		      strerror(err), flags);
+		if (!err && info.caps & PASSTHRU_REGION_IO)
+			self->io = i;
+		else if (!err && info.caps)
+			self->mem = i;
 	}
-	close(fd);
-	fd = node_open(bdf);
-	err = fd < 0 ? errno : rd32(fd, CFG + PCI_BASE_ADDRESS_1, &v);
-	err = err ?: (pread(fd, &cmd, 2, CFG + 4) == 2 ? 0 : errno);
-	check(!err && !(cmd & 0x400), "config: a new open starts afresh", "%s, %#x",
-	      strerror(err), cmd);
-	close(fd);
-	return failures ? 1 : 0;
 }
 
-static int cmd_msix(const char *bdf)
+FIXTURE_TEARDOWN(testdev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* The tests that use the BARs need both found. */
+static void assert_bars(struct __test_metadata *_metadata, unsigned int mem,
+			unsigned int io)
+{
+	ASSERT_TRUE(mem < 2 && io < 2)
+		TH_LOG("one memory and one I/O BAR: mem %u io %u", mem, io);
+}
+
+/*
+ * One sequence on BAR @index: select test 0 and read its header, read 3
+ * unaligned bytes of its name, write its data at its offset.
+ */
+static void testdev_protocol(struct __test_metadata *_metadata, int fd,
+			     unsigned int index, const char *what)
+{
+	uint64_t bar = BAR(index);
+	uint32_t off = 0, count0 = 0, count1 = 0, data32;
+	uint8_t width = 0, data = 0, sel = 0;
+	char name[32] = "", part[4] = "";
+	int err;
+
+	err = wr(fd, &sel, 1, bar + TESTDEV_TEST);
+	err = err ?: rd(fd, &width, 1, bar + TESTDEV_WIDTH);
+	err = err ?: rd32(fd, bar + TESTDEV_OFFSET, &off);
+	err = err ?: rd(fd, &data, 1, bar + TESTDEV_DATA);
+	err = err ?: rd32(fd, bar + TESTDEV_COUNT, &count0);
+	err = err ?: (pread(fd, name, sizeof(name) - 1, bar + TESTDEV_NAME) > 0 ?
+		      0 : errno);
+	ASSERT_EQ(0, err) TH_LOG("%s BAR%u header reads: %s", what, index,
+				 strerror(err));
+	TH_LOG("%s BAR%u: test \"%s\", width %u", what, index, name, width);
+	EXPECT_NE(NULL, strstr(name, "eventfd"))
+		TH_LOG("%s BAR%u: test \"%s\"", what, index, name);
+
+	err = rd(fd, part, 3, bar + TESTDEV_NAME + 1);
+	EXPECT_EQ(0, err) TH_LOG("%s BAR%u: 3 unaligned bytes: %s", what, index,
+				 strerror(err));
+	EXPECT_EQ(0, memcmp(part, name + 1, 3))
+		TH_LOG("%s BAR%u: 3 unaligned bytes are split and land in order: \"%s\"",
+		       what, index, part);
+
+	ASSERT_TRUE(width == 1 || width == 2 || width == 4)
+		TH_LOG("%s BAR%u: width %u", what, index, width);
+	data32 = data;
+	err = pwrite(fd, &data32, width, bar + off) > 0 ? 0 : errno;
+	err = err ?: rd32(fd, bar + TESTDEV_COUNT, &count1);
+	EXPECT_EQ(0, err) TH_LOG("%s BAR%u write at the test offset: %s", what,
+				 index, strerror(err));
+	EXPECT_EQ(count0 + 1, count1)
+		TH_LOG("%s BAR%u write at the test offset is counted", what, index);
+}
+
+TEST_F(testdev, has_one_memory_and_one_io_bar)
+{
+	EXPECT_TRUE(self->mem < 2 && self->io < 2)
+		TH_LOG("mem %u io %u", self->mem, self->io);
+}
+
+TEST_F(testdev, the_io_bar_is_not_mappable)
+{
+	struct passthru_region_info info;
+
+	assert_bars(_metadata, self->mem, self->io);
+	EXPECT_EQ(0, region_info(self->fd, self->io, &info, NULL, 0));
+	EXPECT_FALSE(!!(info.caps & PASSTHRU_REGION_MMAP))
+		TH_LOG("caps %#x", info.caps);
+	EXPECT_NE((uint64_t)0, info.region_size);
+}
+
+TEST_F(testdev, mmap_of_the_io_bar_is_einval)
+{
+	assert_bars(_metadata, self->mem, self->io);
+	EXPECT_EQ(EINVAL, mmap_errno(self->fd, PG, PROT_READ, MAP_SHARED,
+				     BAR(self->io)));
+}
+
+TEST_F(testdev, the_memory_bar_speaks_the_test_protocol)
+{
+	assert_bars(_metadata, self->mem, self->io);
+	testdev_protocol(_metadata, self->fd, self->mem, "memory");
+}
+
+TEST_F(testdev, the_io_bar_speaks_the_test_protocol)
+{
+	assert_bars(_metadata, self->mem, self->io);
+	testdev_protocol(_metadata, self->fd, self->io, "I/O");
+}
+
+/* edu's node, open; its virtual config space starts afresh at each open. */
+FIXTURE(config) {
+	const char *bdf;
+	int fd;
+	uint8_t *map;
+	bool decode_off;	/* memory decode cleared through the node */
+};
+
+FIXTURE_SETUP(config)
+{
+	self->fd = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
+	self->fd = node_open(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(config)
+{
+	uint16_t cmd;
+
+	if (self->decode_off && self->fd >= 0 &&
+	    !rd(self->fd, &cmd, 2, CFG + PCI_COMMAND)) {
+		cmd |= PCI_COMMAND_MEMORY;
+		if (wr(self->fd, &cmd, 2, CFG + PCI_COMMAND))
+			TH_LOG("could not turn memory decode back on");
+	}
+	if (self->map)
+		munmap(self->map, 4 * PG);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(config, the_region_is_256_or_4096_bytes_and_not_mappable)
+{
+	struct passthru_region_info info;
+
+	EXPECT_EQ(0, region_info(self->fd, PASSTHRU_REGION_CONFIG, &info, NULL,
+				 0));
+	EXPECT_TRUE(info.region_size == PCI_CFG_SPACE_SIZE ||
+		    info.region_size == PCI_CFG_SPACE_EXP_SIZE)
+		TH_LOG("%llu bytes", (unsigned long long)info.region_size);
+	EXPECT_FALSE(!!(info.caps & PASSTHRU_REGION_MMAP))
+		TH_LOG("caps %#x", info.caps);
+}
+
+TEST_F(config, vendor_and_device_ids_are_the_devices)
+{
+	uint32_t v = 0;
+
+	EXPECT_EQ(0, rd32(self->fd, CFG + PCI_VENDOR_ID, &v));
+	EXPECT_EQ(sysfs_cfg32(_metadata, self->bdf, PCI_VENDOR_ID), v);
+}
+
+TEST_F(config, class_and_revision_are_the_devices)
+{
+	uint32_t v = 0;
+
+	EXPECT_EQ(0, rd32(self->fd, CFG + PCI_CLASS_REVISION, &v));
+	EXPECT_EQ(sysfs_cfg32(_metadata, self->bdf, PCI_CLASS_REVISION), v);
+}
+
+TEST_F(config, writing_the_ids_changes_nothing)
+{
+	uint32_t v = 0;
+	int err;
+
+	err = wr32(self->fd, CFG + PCI_VENDOR_ID, 0xdeadbeef);
+	err = err ?: rd32(self->fd, CFG + PCI_VENDOR_ID, &v);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(sysfs_cfg32(_metadata, self->bdf, PCI_VENDOR_ID), v);
+}
+
+/*
+ * One sequence: BAR0 sized with all ones gives 1 MiB and keeps its flag
+ * bits, the real BAR0 does not move, and BAR0 takes its value back.
+ */
+TEST_F(config, bar0_sizes_as_1_mib_leaving_the_real_bar_and_takes_its_value_back)
+{
+	uint32_t v = 0, bar0 = 0, real_bar0;
+	int err;
+
+	real_bar0 = sysfs_cfg32(_metadata, self->bdf, PCI_BASE_ADDRESS_0);
+	err = rd32(self->fd, CFG + PCI_BASE_ADDRESS_0, &bar0);
+	err = err ?: wr32(self->fd, CFG + PCI_BASE_ADDRESS_0, 0xffffffff);
+	err = err ?: rd32(self->fd, CFG + PCI_BASE_ADDRESS_0, &v);
+	ASSERT_EQ(0, err) TH_LOG("size BAR0: %s", strerror(err));
+	EXPECT_EQ(~(EDU_BAR0_SIZE - 1), (uint32_t)(v & PCI_BASE_ADDRESS_MEM_MASK))
+		TH_LOG("BAR0 sizing with all ones gives 1 MiB: %#x", v);
+	EXPECT_EQ(bar0 & ~PCI_BASE_ADDRESS_MEM_MASK, v & ~PCI_BASE_ADDRESS_MEM_MASK);
+	EXPECT_EQ(real_bar0, sysfs_cfg32(_metadata, self->bdf, PCI_BASE_ADDRESS_0))
+		TH_LOG("the real BAR0 did not move");
+	err = wr32(self->fd, CFG + PCI_BASE_ADDRESS_0, bar0);
+	err = err ?: rd32(self->fd, CFG + PCI_BASE_ADDRESS_0, &v);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(bar0, v) TH_LOG("BAR0 takes its value back");
+}
+
+TEST_F(config, an_unimplemented_bar_sizes_as_0)
+{
+	uint32_t v = ~0u;
+	int err;
+
+	err = wr32(self->fd, CFG + PCI_BASE_ADDRESS_1, 0xffffffff);
+	err = err ?: rd32(self->fd, CFG + PCI_BASE_ADDRESS_1, &v);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(0u, v);
+}
+
+/*
+ * One sequence: memory decode cleared through the command register reaches
+ * the device, zaps the page this process had mapped (SIGBUS) and makes
+ * pread EIO; set again, the mapping works again.
+ */
+TEST_F(config, clearing_memory_decode_revokes_the_mapping_until_it_is_set)
+{
+	uint16_t cmd;
+	uint32_t v;
+	int err;
+
+	self->map = bar0_map(_metadata, self->fd, 4 * PG);
+	(void)mmio_rd32(self->map, 0);
+	ASSERT_EQ(0, rd(self->fd, &cmd, 2, CFG + PCI_COMMAND));
+	cmd &= ~PCI_COMMAND_MEMORY;
+	self->decode_off = true;
+	err = wr(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	ASSERT_EQ(0, err) TH_LOG("clear memory decode: %s", strerror(err));
+	EXPECT_FALSE(!!(sysfs_cfg32(_metadata, self->bdf, PCI_COMMAND) &
+		       PCI_COMMAND_MEMORY))
+		TH_LOG("clearing memory decode reaches the device");
+	EXPECT_TRUE(pt_self_sigbus(self->map))
+		TH_LOG("decode off zaps the page this process had mapped (SIGBUS)");
+	EXPECT_EQ(EIO, rd32(self->fd, BAR(0), &v))
+		TH_LOG("decode off makes pread EIO");
+	cmd |= PCI_COMMAND_MEMORY;
+	err = wr(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	ASSERT_EQ(0, err) TH_LOG("set memory decode: %s", strerror(err));
+	self->decode_off = false;
+	EXPECT_FALSE(pt_self_sigbus(self->map))
+		TH_LOG("decode back on, the mapping works again");
+	EXPECT_EQ(EDU_ID_VALUE, mmio_rd32(self->map, EDU_ID));
+}
+
+TEST_F(config, bus_mastering_stays_off_while_the_device_is_in_no_vm)
+{
+	uint16_t cmd;
+	int err;
+
+	err = rd(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	cmd |= PCI_COMMAND_MASTER;
+	err = err ?: wr(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_FALSE(!!(sysfs_cfg32(_metadata, self->bdf, PCI_COMMAND) &
+		       PCI_COMMAND_MASTER));
+}
+
+/*
+ * One sequence: INTx-disable reads as the VMM wrote it, set and then
+ * clear, while the host keeps the real one set (INTx off while unused).
+ */
+TEST_F(config, intx_disable_is_virtual_and_the_host_keeps_intx_off)
+{
+	uint16_t cmd;
+	int err;
+
+	ASSERT_EQ(0, rd(self->fd, &cmd, 2, CFG + PCI_COMMAND));
+	cmd |= PCI_COMMAND_INTX_DISABLE;
+	err = wr(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	err = err ?: rd(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	ASSERT_EQ(0, err) TH_LOG("set INTx-disable: %s", strerror(err));
+	EXPECT_TRUE(cmd & PCI_COMMAND_INTX_DISABLE)
+		TH_LOG("INTx-disable reads as written: %#x", cmd);
+	cmd &= ~PCI_COMMAND_INTX_DISABLE;
+	err = wr(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	err = err ?: rd(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	ASSERT_EQ(0, err) TH_LOG("clear INTx-disable: %s", strerror(err));
+	EXPECT_FALSE(cmd & PCI_COMMAND_INTX_DISABLE)
+		TH_LOG("INTx-disable reads as written: %#x", cmd);
+	EXPECT_TRUE(!!(sysfs_cfg32(_metadata, self->bdf, PCI_COMMAND) &
+		      PCI_COMMAND_INTX_DISABLE))
+		TH_LOG("the host keeps INTx off while unused");
+}
+
+TEST_F(config, msi_enable_is_virtual)
+{
+	unsigned int msi = pt_find_cap(self->fd, PCI_CAP_ID_MSI);
+	uint16_t flags;
+	int err;
+
+	ASSERT_NE(0u, msi) TH_LOG("the MSI capability is listed: none");
+	err = rd(self->fd, &flags, 2, CFG + msi + PCI_MSI_FLAGS);
+	flags |= PCI_MSI_FLAGS_ENABLE;
+	err = err ?: wr(self->fd, &flags, 2, CFG + msi + PCI_MSI_FLAGS);
+	err = err ?: rd(self->fd, &flags, 2, CFG + msi + PCI_MSI_FLAGS);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_TRUE(flags & PCI_MSI_FLAGS_ENABLE) TH_LOG("flags %#x", flags);
+	/* The dword at the capability: ID, next, then the flags. */
+	EXPECT_FALSE(!!(sysfs_cfg32(_metadata, self->bdf, msi) &
+		       PCI_MSI_FLAGS_ENABLE << 16))
+		TH_LOG("the real MSI enable stays off");
+}
+
+TEST_F(config, a_new_open_starts_afresh)
+{
+	uint16_t cmd;
+	uint32_t v;
+	int err;
+
+	ASSERT_EQ(0, rd(self->fd, &cmd, 2, CFG + PCI_COMMAND));
+	cmd |= PCI_COMMAND_INTX_DISABLE;
+	ASSERT_EQ(0, wr(self->fd, &cmd, 2, CFG + PCI_COMMAND));
+	close(self->fd);
+	self->fd = node_open(self->bdf);
+	err = self->fd < 0 ? errno : rd32(self->fd, CFG + PCI_BASE_ADDRESS_1, &v);
+	err = err ?: rd(self->fd, &cmd, 2, CFG + PCI_COMMAND);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_FALSE(cmd & PCI_COMMAND_INTX_DISABLE)
+		TH_LOG("the last open's INTx-disable carried over: %#x", cmd);
+}
+
+/* The node of a function with MSI-X, open, and where its table is. */
+FIXTURE(msix) {
+	const char *bdf;
+	int fd;
+	unsigned int bir, off;	/* the table's BAR and offset in it */
+};
+
+/* The offset of the MSI-X capability in a copy of config space, or 0. */
+static unsigned int msix_cap(const uint8_t *cfg)
+{
+	unsigned int cap = cfg[PCI_CAPABILITY_LIST];
+	unsigned int guard = PCI_CFG_SPACE_SIZE / PCI_CAP_SIZEOF;
+
+	/* Room for the capability up to its table offset (a dword). */
+	while (cap >= PCI_STD_HEADER_SIZEOF &&
+	       cap + PCI_MSIX_TABLE + 4 <= PCI_CFG_SPACE_SIZE && guard--) {
+		if (cfg[cap] == PCI_CAP_ID_MSIX)
+			return cap;
+		cap = cfg[cap + PCI_CAP_LIST_NEXT];
+	}
+	return 0;
+}
+
+FIXTURE_SETUP(msix)
+{
+	uint8_t cfg[PCI_CFG_SPACE_SIZE];
+	unsigned int cap;
+	uint32_t table;
+	int err;
+
+	self->fd = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
+	err = sysfs_cfg(self->bdf, 0, cfg, sizeof(cfg));
+	ASSERT_EQ(0, err) TH_LOG("sysfs config of %s: %s", self->bdf,
+				 strerror(err));
+	cap = msix_cap(cfg);
+	ASSERT_NE(0u, cap) TH_LOG("the function has MSI-X: no capability");
+	memcpy(&table, cfg + cap + PCI_MSIX_TABLE, 4);
+	self->bir = table & PCI_MSIX_TABLE_BIR;
+	self->off = table & PCI_MSIX_TABLE_OFFSET;
+	self->fd = node_open(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(msix)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F_TIMEOUT(msix, the_table_reads_as_all_ones, RESET_TIMEOUT)
+{
+	uint32_t v = 0;
+
+	EXPECT_EQ(0, rd32(self->fd, BAR(self->bir) + self->off, &v));
+	EXPECT_EQ(0xffffffffu, v);
+}
+
+TEST_F_TIMEOUT(msix, writes_to_the_table_are_dropped, RESET_TIMEOUT)
+{
+	uint32_t v = 0;
+	int err;
+
+	err = wr32(self->fd, BAR(self->bir) + self->off, 0);
+	err = err ?: rd32(self->fd, BAR(self->bir) + self->off, &v);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(0xffffffffu, v);
+}
+
+TEST_F_TIMEOUT(msix, no_mappable_area_holds_the_table, RESET_TIMEOUT)
 {
 	struct passthru_region_area areas[4];
 	struct passthru_region_info info;
-	char path[PATH_MAX];
-	uint8_t cfg[256], cap;
-	uint32_t table = 0, v = 0;
-	unsigned int bir, off, i;
-	int fd, cfd, err;
-	void *p;
+	unsigned int i;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	cfd = open(path, O_RDONLY);
-	if (cfd < 0 || pread(cfd, cfg, sizeof(cfg), 0) != sizeof(cfg))
-		die(path);
-	close(cfd);
-	for (cap = cfg[0x34]; cap && cfg[cap] != 0x11; cap = cfg[cap + 1])
-		;
-	if (!cap) {
-		check(0, "msix: the function has MSI-X", "no capability");
-		return 1;
+	ASSERT_EQ(0, region_info(self->fd, self->bir, &info, areas,
+				 ARRAY_SIZE(areas)));
+	EXPECT_NE((uint64_t)0, info.region_size);
+	for (i = 0; i < info.num_areas && i < ARRAY_SIZE(areas); i++) {
+		EXPECT_FALSE(self->off >= areas[i].offset &&
+			     self->off < areas[i].offset + areas[i].size)
+			TH_LOG("area %u (%#llx, %#llx bytes) holds the table at %#x",
+			       i, (unsigned long long)areas[i].offset,
+			       (unsigned long long)areas[i].size, self->off);
 	}
-	memcpy(&table, cfg + cap + 4, 4);
-	bir = table & 7;
-	off = table & ~7u;
-
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
-	err = rd32(fd, BAR(bir) + off, &v);
-	check(!err && v == 0xffffffff, "msix: the table reads as all ones",
-	      "%s, %#x", strerror(err), v);
-	err = wr32(fd, BAR(bir) + off, 0);
-	err = err ?: rd32(fd, BAR(bir) + off, &v);
-	check(!err && v == 0xffffffff, "msix: writes to the table are dropped",
-	      "%s, %#x", strerror(err), v);
-	err = region_info(fd, bir, &info, areas, 4);
-	for (i = 0; !err && i < info.num_areas && i < 4; i++)
-		if (off >= areas[i].offset && off < areas[i].offset + areas[i].size)
-			err = EEXIST;
-	check(!err && info.region_size, "msix: no mappable area holds the table",
-	      "%s", strerror(err));
-	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, BAR(bir) + (off & ~(PG - 1)));
-	check(p == MAP_FAILED && errno == EINVAL,
-	      "msix: mmap over the table page is EINVAL", "%s", strerror(errno));
-
-	cap = pt_find_cap(fd, 0x10);
-	check(cap, "pcie: the PCI Express capability is listed", "none");
-	if (cap) {
-		uint16_t devctl, real0 = sysfs_cfg32(bdf, cap + 8);
-
-		err = pread(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno;
-		devctl |= 0x8000;
-		err = err ?: (pwrite(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno);
-		err = err ?: (pread(fd, &devctl, 2, CFG + cap + 8) == 2 ? 0 : errno);
-		check(!err && !(devctl & 0x8000) &&
-		      (uint16_t)sysfs_cfg32(bdf, cap + 8) == real0,
-		      "pcie: device control cannot start an FLR", "%s, %#x",
-		      strerror(err), devctl);
-	}
-	close(fd);
-	return failures ? 1 : 0;
 }
 
-static int cmd_nvme(const char *bdf)
+TEST_F_TIMEOUT(msix, mmap_over_the_table_page_is_einval, RESET_TIMEOUT)
+{
+	EXPECT_EQ(EINVAL, mmap_errno(self->fd, PG, PROT_READ, MAP_SHARED,
+				     BAR(self->bir) + (self->off & ~(PG - 1))));
+}
+
+TEST_F_TIMEOUT(msix, pcie_device_control_cannot_start_an_flr, RESET_TIMEOUT)
+{
+	unsigned int cap = pt_find_cap(self->fd, PCI_CAP_ID_EXP);
+	uint16_t devctl, real0;
+	int err;
+
+	ASSERT_NE(0u, cap) TH_LOG("the PCI Express capability is listed: none");
+	real0 = sysfs_cfg32(_metadata, self->bdf, cap + PCI_EXP_DEVCTL);
+	err = rd(self->fd, &devctl, 2, CFG + cap + PCI_EXP_DEVCTL);
+	devctl |= PCI_EXP_DEVCTL_BCR_FLR;
+	err = err ?: wr(self->fd, &devctl, 2, CFG + cap + PCI_EXP_DEVCTL);
+	err = err ?: rd(self->fd, &devctl, 2, CFG + cap + PCI_EXP_DEVCTL);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_FALSE(devctl & PCI_EXP_DEVCTL_BCR_FLR) TH_LOG("%#x", devctl);
+	EXPECT_EQ(real0, (uint16_t)sysfs_cfg32(_metadata, self->bdf,
+					       cap + PCI_EXP_DEVCTL));
+}
+
+/*
+ * nvme, unbound: the host's own view of BAR0 first, as a user-space
+ * driver has it (sysfs resource0), then bound to passthru; the teardown
+ * gives it back to no driver, as found.
+ */
+FIXTURE(nvme) {
+	const char *bdf;
+	char override[64];	/* driver_override as found */
+	bool was_passthrus;	/* bound to passthru already */
+	bool enabled;		/* enabled through sysfs, not disabled yet */
+	bool overridden;	/* driver_override written */
+	int fd;
+	uint8_t *map;
+};
+
+/* sysfs file @attr of @bdf. */
+static void nvme_path(char *path, size_t len, const char *bdf,
+		      const char *attr)
+{
+	snprintf(path, len, "/sys/bus/pci/devices/%s/%s", bdf, attr);
+}
+
+/* Is @bdf bound to passthru? */
+static bool is_passthrus(const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *name;
+	ssize_t n;
+
+	nvme_path(path, sizeof(path), bdf, "driver");
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	name = strrchr(link, '/');
+	return name && !strcmp(name + 1, "passthru");
+}
+
+FIXTURE_SETUP(nvme)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	self->fd = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
+	self->was_passthrus = is_passthrus(self->bdf);
+	nvme_path(path, sizeof(path), self->bdf, "driver_override");
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
+	if (!fgets(self->override, sizeof(self->override), f))
+		self->override[0] = '\0';
+	fclose(f);
+}
+
+FIXTURE_TEARDOWN(nvme)
+{
+	char path[PATH_MAX];
+
+	if (self->map)
+		munmap(self->map, PG);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (!self->was_passthrus && is_passthrus(self->bdf) &&
+	    write_file("/sys/bus/pci/drivers/passthru/unbind", self->bdf))
+		TH_LOG("could not unbind %s from passthru", self->bdf);
+	nvme_path(path, sizeof(path), self->bdf, "driver_override");
+	if (self->overridden &&
+	    write_file(path, strncmp(self->override, "(null)", 6) ?
+		       self->override : "\n"))
+		TH_LOG("could not put %s back", path);
+	nvme_path(path, sizeof(path), self->bdf, "enable");
+	if (self->enabled && write_file(path, "0"))
+		TH_LOG("could not disable %s again", self->bdf);
+}
+
+/* One sequence: the registers through sysfs, then through passthru. */
+TEST_F_TIMEOUT(nvme, cap_and_vs_through_a_mapping_are_what_sysfs_resource0_gave,
+	       RESET_TIMEOUT)
 {
 	uint32_t want[3], got[3];
 	char path[PATH_MAX];
 	unsigned int i;
-	uint8_t *p;
-	int fd;
+	void *p;
+	int fd, err;
 
-	/* The reference: the host's own view, as a user-space driver has it. */
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
-	write_file(path, "1");
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
+	nvme_path(path, sizeof(path), self->bdf, "enable");
+	self->enabled = !write_file(path, "1");
+	nvme_path(path, sizeof(path), self->bdf, "resource0");
 	fd = open(path, O_RDONLY);
-	p = fd < 0 ? MAP_FAILED : mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		die(path);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	err = p == MAP_FAILED ? errno : 0;
+	close(fd);
+	ASSERT_EQ(0, err) TH_LOG("mmap %s: %s", path, strerror(err));
+	/* CAP (64 bits at 0) and VS (at 8) of the NVMe controller. */
 	for (i = 0; i < 3; i++)
 		want[i] = mmio_rd32(p, 4 * i);
 	munmap(p, PG);
-	close(fd);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable", bdf);
-	write_file(path, "0");
+	nvme_path(path, sizeof(path), self->bdf, "enable");
+	if (self->enabled && !write_file(path, "0"))
+		self->enabled = false;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
-		 bdf);
-	if (write_file(path, "passthru") ||
-	    write_file("/sys/bus/pci/drivers_probe", bdf))
-		die("bind nvme to passthru");
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
-	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, BAR(0));
-	if (p == MAP_FAILED)
-		die("mmap BAR0");
+	nvme_path(path, sizeof(path), self->bdf, "driver_override");
+	self->overridden = true;
+	err = write_file(path, "passthru");
+	ASSERT_EQ(0, err) TH_LOG("%s: %s", path, strerror(err));
+	err = write_file("/sys/bus/pci/drivers_probe", self->bdf);
+	ASSERT_EQ(0, err) TH_LOG("bind %s to passthru: %s", self->bdf,
+				 strerror(err));
+	self->fd = node_open(self->bdf);
+	ASSERT_LE(0, self->fd) TH_LOG("open the node: %s", strerror(errno));
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, self->fd, BAR(0));
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap BAR0: %s", strerror(errno));
+	self->map = p;
 	for (i = 0; i < 3; i++)
-		got[i] = mmio_rd32(p, 4 * i);
-	check(want[0] != 0xffffffff && !memcmp(want, got, 8),
-	      "nvme: CAP through the mapping is what sysfs resource0 gave",
-	      "%#x%08x, sysfs %#x%08x", got[1], got[0], want[1], want[0]);
-	check(want[2] >= 0x10000 && got[2] == want[2],
-	      "nvme: VS through the mapping is what sysfs resource0 gave",
-	      "%#x, sysfs %#x", got[2], want[2]);
-	munmap(p, PG);
-	close(fd);
-	return failures ? 1 : 0;
+		got[i] = mmio_rd32(self->map, 4 * i);
+	EXPECT_NE(0xffffffffu, want[0]) TH_LOG("sysfs resource0 reads all ones");
+	EXPECT_EQ(0, memcmp(want, got, 8))
+		TH_LOG("CAP %#x%08x, sysfs %#x%08x", got[1], got[0], want[1],
+		       want[0]);
+	EXPECT_LE(0x10000u, want[2]) TH_LOG("sysfs VS %#x", want[2]);
+	EXPECT_EQ(want[2], got[2]) TH_LOG("VS");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "nvme"))
-		return cmd_nvme(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "edu"))
-		return cmd_edu(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "testdev"))
-		return cmd_testdev(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "msix"))
-		return cmd_msix(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "config"))
-		return cmd_config(argv[2]);
-	fprintf(stderr, "usage: see the top of pt_region.c\n");
-	return 2;
+	return pt_harness_main(argc, argv, USAGE);
 }

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_reset: reset, power states and the hand-back of a function, as a VMM
- * and an administrator see them.  One line per check; exit 1 if any failed.
+ * and an administrator see them.  On the kselftest harness (TAP out; exit
+ * status 0 when all passed), one group of tests per call; each test opens
+ * the node and attaches it to a new VM first, and closes both after.
  *
  *   pt_reset reset BDF METHOD [REG WRITE]
- *        attach to a VM; DEVICE_INFO reports METHOD (flr, pm, bus or none);
- *        scribble on the function (bus master on, a virtual BAR moved, and
- *        WRITE into the BAR0 register at REG if given), then
- *        PASSTHRU_DEVICE_RESET; all is as right after attach: REG reads 0, bus
- *        master is off, the config space the VMM sees is the same, the
- *        mapping works; "none" expects EOPNOTSUPP with the rest the same
+ *        DEVICE_INFO reports METHOD (flr, pm, bus or none); bus master is
+ *        off after attach; scribble on the function (bus master on, a
+ *        virtual BAR moved, and WRITE into the BAR0 register at REG if
+ *        given), then PASSTHRU_DEVICE_RESET; all is as right after attach:
+ *        REG reads 0, bus master is off, the config space the VMM sees is
+ *        the same, the mapping works; "none" expects EOPNOTSUPP with the
+ *        rest the same
  *   pt_reset hammer BDF
  *        50 resets while another thread reads a mapped page of BAR0: the
  *        reads see the same value or SIGBUS, nothing worse
  *   pt_reset pm BDF
  *        the PM capability through virtual config space: D3hot through
  *        passthru (the PCI core's power_state says so, BARs give EIO and
- *        SIGBUS), D1 is ignored, D0 again with the BARs where the host had
- *        them; closing in D3hot brings the function back to D0
+ *        SIGBUS), D0 again with the BARs where the host had them; D1 is
+ *        ignored; closing in D3hot brings the function back to D0
  *   pt_reset release BDF
  *        after a VMM turned on what config space lets it (SERR, bus
  *        master) and closed, the function's config header is the host's
@@ -27,16 +30,35 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
 #include "pt_util.h"
+#include "kselftest_harness.h"
+#include "pt_harness.h"
+
+#define USAGE "reset BDF flr|pm|bus|none [REG WRITE] | hammer|pm|release BDF"
 
 #define PG 4096UL
 #define BAR(n) PASSTHRU_REGION_OFFSET(n)
 #define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
 #define HDR PCI_STD_HEADER_SIZEOF
+
+/* Values of the PM control/status register's power state field. */
+#define PMCSR_D0 0
+#define PMCSR_D1 1
+#define PMCSR_D3HOT 3
+
+/*
+ * Seconds a test may take: each attaches (a reset) and closes (another);
+ * the bus reset of a function behind a root port takes a second or more,
+ * an FLR a tenth, several times that on a debug kernel.
+ */
+#define RESET_TIMEOUT 120
+#define HAMMER_RESETS 50
+#define HAMMER_TIMEOUT 300
 
 /* The command register, and a dword, of a config space copy. */
 static unsigned int command_of(const uint8_t *cfg)
@@ -66,16 +88,20 @@ static void sysfs_path(char *path, size_t len, const char *bdf,
 	snprintf(path, len, "/sys/bus/pci/devices/%s/%s", bdf, file);
 }
 
-static void sysfs_cfg(const char *bdf, void *buf, size_t len)
+/* The first @len bytes of config space as the host has it: 0 or errno. */
+static int sysfs_cfg(const char *bdf, void *buf, size_t len)
 {
 	char path[PATH_MAX];
+	ssize_t n;
 	int fd;
 
 	sysfs_path(path, sizeof(path), bdf, "config");
 	fd = open(path, O_RDONLY);
-	if (fd < 0 || pread(fd, buf, len, 0) != (ssize_t)len)
-		die(path);
+	if (fd < 0)
+		return errno;
+	n = pread(fd, buf, len, 0);
 	close(fd);
+	return n == (ssize_t)len ? 0 : n < 0 ? errno : EIO;
 }
 
 static void power_state(const char *bdf, char *buf, size_t len)
@@ -116,36 +142,53 @@ static int device_info(int fd, struct passthru_device_info *info, uint32_t size)
 	return pt_ioctl(fd, PASSTHRU_DEVICE_INFO, info);
 }
 
-/* Open the node and attach it to a new VM; returns the node, *vm the VM. */
-static int open_attached(const char *bdf, int *vm)
+/*
+ * Open the node into *fd and attach it to a new VM, *vm; the test fails
+ * when it cannot (the child's exit closes what was opened).
+ */
+static void open_attached(struct __test_metadata *_metadata, const char *bdf,
+			  int *fd, int *vm)
 {
 	struct passthru_device_attach a = { .size = sizeof(a) };
-	int fd, err;
+	int err;
 
-	fd = node_open(bdf);
-	if (fd < 0)
-		die("open node");
+	ASSERT_NE(NULL, bdf) TH_LOG("usage: pt_reset %s", USAGE);
+	*fd = node_open(bdf);
+	ASSERT_LE(0, *fd) TH_LOG("open the node of %s: %s", bdf,
+				 strerror(errno));
 	*vm = open("/dev/passthru/vm", O_RDWR);
-	if (*vm < 0)
-		die("open /dev/passthru/vm");
+	ASSERT_LE(0, *vm) TH_LOG("open /dev/passthru/vm: %s", strerror(errno));
 	a.vm_fd = *vm;
-	err = pt_ioctl(fd, PASSTHRU_DEVICE_ATTACH, &a);
-	check(!err, "reset: attach", "%s", strerror(err));
-	return fd;
+	err = pt_ioctl(*fd, PASSTHRU_DEVICE_ATTACH, &a);
+	ASSERT_EQ(0, err) TH_LOG("attach: %s", strerror(err));
 }
 
-/* Map the page of BAR0 that holds @off. */
-static void *map_bar0(int fd, unsigned int off)
+static void close_attached(int *fd, int *vm)
 {
-	void *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		       BAR(0) + (off & ~(PG - 1)));
-
-	if (p == MAP_FAILED)
-		die("mmap BAR0");
-	return p;
+	if (*fd >= 0)
+		close(*fd);
+	if (*vm >= 0)
+		close(*vm);
+	*fd = -1;
+	*vm = -1;
 }
 
-static uint32_t method_bit(const char *m)
+/* Map the page of BAR0 that holds @off; MAP_FAILED if it cannot. */
+static uint8_t *map_bar0(int fd, unsigned int off)
+{
+	return mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    BAR(0) + (off & ~(PG - 1)));
+}
+
+static void unmap(uint8_t **page)
+{
+	if (*page && *page != MAP_FAILED)
+		munmap(*page, PG);
+	*page = NULL;
+}
+
+/* The reset methods @m names, or -1 for a name that is none of them. */
+static int64_t method_bit(const char *m)
 {
 	if (!strcmp(m, "flr"))
 		return PASSTHRU_RESET_FLR;
@@ -153,74 +196,143 @@ static uint32_t method_bit(const char *m)
 		return PASSTHRU_RESET_PM;
 	if (!strcmp(m, "bus"))
 		return PASSTHRU_RESET_BUS;
-	return 0;
+	if (!strcmp(m, "none"))
+		return 0;
+	return -1;
 }
 
-static int cmd_reset(const char *bdf, const char *method, const char *reg_s,
-		     const char *val_s)
+/* The function attached; METHOD and the optional REG and WRITE. */
+FIXTURE(reset) {
+	const char *bdf;
+	uint32_t want;		/* the reset methods DEVICE_INFO reports */
+	bool has_reg;
+	unsigned int reg;
+	uint32_t val;
+	int fd, vm;
+	uint8_t *page;		/* the page of BAR0 that holds REG */
+};
+
+FIXTURE_SETUP(reset)
+{
+	int64_t want = method_bit(pt_arg(1, ""));
+
+	self->fd = -1;
+	self->vm = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_TRUE(self->bdf && want >= 0 && (pt_nargs == 2 || pt_nargs == 4))
+		TH_LOG("usage: pt_reset %s", USAGE);
+	self->want = want;
+	self->has_reg = pt_nargs == 4;
+	if (self->has_reg) {
+		self->reg = strtoul(pt_arg(2, "0"), NULL, 0);
+		self->val = strtoul(pt_arg(3, "0"), NULL, 0);
+	}
+	open_attached(_metadata, self->bdf, &self->fd, &self->vm);
+}
+
+FIXTURE_TEARDOWN(reset)
+{
+	unmap(&self->page);
+	close_attached(&self->fd, &self->vm);
+}
+
+TEST_F_TIMEOUT(reset, device_info_reports_the_reset_methods, RESET_TIMEOUT)
+{
+	struct passthru_device_info info;
+	int err = device_info(self->fd, &info, sizeof(info));
+
+	ASSERT_EQ(0, err) TH_LOG("DEVICE_INFO: %s", strerror(err));
+	EXPECT_EQ(self->want, info.reset_methods);
+}
+
+TEST_F_TIMEOUT(reset, bus_mastering_is_off_after_attach, RESET_TIMEOUT)
+{
+	uint8_t real[HDR];
+
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_FALSE(real[PCI_COMMAND] & PCI_COMMAND_MASTER)
+		TH_LOG("command %#x", command_of(real));
+}
+
+/*
+ * One sequence: the VMM scribbles on the function, then resets it; all
+ * is as right after attach.
+ */
+TEST_F_TIMEOUT(reset, a_reset_leaves_the_function_as_right_after_attach,
+	       RESET_TIMEOUT)
 {
 	uint8_t after_attach[HDR], after_reset[HDR], real[HDR];
-	struct passthru_device_info info;
-	unsigned int reg = reg_s ? strtoul(reg_s, NULL, 0) : 0;
-	uint32_t val = val_s ? strtoul(val_s, NULL, 0) : 0;
-	uint32_t want = method_bit(method), moved = 0xfff00000;
+	uint32_t moved = 0xfff00000;	/* some other address for BAR0 */
 	uint16_t cmd;
-	int fd, vm, err;
 	uint8_t *p;
+	int err;
 
-	fd = open_attached(bdf, &vm);
-	err = device_info(fd, &info, sizeof(info));
-	check(!err && info.reset_methods == want,
-	      "reset: device info reports the reset methods", "%s, %#x, want %#x",
-	      strerror(err), info.reset_methods, want);
-	sysfs_cfg(bdf, real, HDR);
-	check(!(real[PCI_COMMAND] & PCI_COMMAND_MASTER),
-	      "reset: bus mastering is off after attach", "command %#x",
-	      command_of(real));
-	err = cfg_rw(fd, 0, after_attach, HDR, 0);
-	p = (uint8_t *)map_bar0(fd, reg) + (reg & (PG - 1));
+	ASSERT_EQ(0, cfg_rw(self->fd, 0, after_attach, HDR, 0));
+	self->page = map_bar0(self->fd, self->reg);
+	ASSERT_NE(MAP_FAILED, self->page) TH_LOG("mmap BAR0: %s",
+						 strerror(errno));
+	p = self->page + (self->reg & (PG - 1));
 
 	/* Scribble: bus master on, a BAR moved, a device register written. */
-	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 0);
+	err = cfg_rw(self->fd, PCI_COMMAND, &cmd, 2, 0);
 	cmd |= PCI_COMMAND_MASTER;
-	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 1);
-	err = err ?: cfg_rw(fd, PCI_BASE_ADDRESS_0, &moved, 4, 1);
-	sysfs_cfg(bdf, real, HDR);
-	check(!err && (real[PCI_COMMAND] & PCI_COMMAND_MASTER),
-	      "reset: the VMM turned bus mastering on", "%s, command %#x",
-	      strerror(err), command_of(real));
-	if (reg_s) {
-		mmio_wr32(p, val);
-		check(mmio_rd32(p) == val,
-		      "reset: the device register holds what was written",
-		      "%#x at %#x", mmio_rd32(p), reg);
+	err = err ?: cfg_rw(self->fd, PCI_COMMAND, &cmd, 2, 1);
+	err = err ?: cfg_rw(self->fd, PCI_BASE_ADDRESS_0, &moved, 4, 1);
+	ASSERT_EQ(0, err) TH_LOG("scribble on config space: %s", strerror(err));
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_TRUE(real[PCI_COMMAND] & PCI_COMMAND_MASTER)
+		TH_LOG("the VMM turned bus mastering on: command %#x",
+		       command_of(real));
+	if (self->has_reg) {
+		mmio_wr32(p, self->val);
+		EXPECT_EQ(self->val, mmio_rd32(p))
+			TH_LOG("the device register at %#x holds what was written",
+			       self->reg);
 	}
 
-	err = reset(fd);
-	if (want)
-		check(!err, "reset: PASSTHRU_DEVICE_RESET", "%s", strerror(err));
-	else
-		check(err == EOPNOTSUPP,
-		      "reset: without a reset method the reset is EOPNOTSUPP",
-		      "%s", strerror(err));
-	if (reg_s)
-		check(mmio_rd32(p) == 0,
-		      "reset: the device register is back to its reset value",
-		      "%#x at %#x", mmio_rd32(p), reg);
-	else
+	err = reset(self->fd);
+	if (self->want) {
+		EXPECT_EQ(0, err) TH_LOG("PASSTHRU_DEVICE_RESET: %s",
+					 strerror(err));
+	} else {
+		EXPECT_EQ(EOPNOTSUPP, err)
+			TH_LOG("without a reset method the reset is EOPNOTSUPP: %s",
+			       strerror(err));
+	}
+	if (self->has_reg) {
+		EXPECT_EQ(0u, mmio_rd32(p))
+			TH_LOG("the device register at %#x is back to its reset value",
+			       self->reg);
+	} else {
 		(void)mmio_rd32(p);
-	sysfs_cfg(bdf, real, HDR);
-	check(!(real[PCI_COMMAND] & PCI_COMMAND_MASTER),
-	      "reset: bus mastering is off after the reset", "command %#x",
-	      command_of(real));
-	err = cfg_rw(fd, 0, after_reset, HDR, 0);
-	check(!err && !memcmp(after_attach, after_reset, HDR),
-	      "reset: config space reads as right after attach", "%s",
-	      strerror(err));
-	munmap((void *)((uintptr_t)p & ~(PG - 1)), PG);
-	close(fd);
-	close(vm);
-	return failures ? 1 : 0;
+	}
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_FALSE(real[PCI_COMMAND] & PCI_COMMAND_MASTER)
+		TH_LOG("bus mastering is off after the reset: command %#x",
+		       command_of(real));
+	err = cfg_rw(self->fd, 0, after_reset, HDR, 0);
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(0, memcmp(after_attach, after_reset, HDR))
+		TH_LOG("config space reads as right after attach");
+}
+
+/* The function attached; its BAR0 mapped by the test. */
+FIXTURE(hammer) {
+	int fd, vm;
+	uint8_t *page;
+};
+
+FIXTURE_SETUP(hammer)
+{
+	self->fd = -1;
+	self->vm = -1;
+	open_attached(_metadata, pt_arg(0, NULL), &self->fd, &self->vm);
+}
+
+FIXTURE_TEARDOWN(hammer)
+{
+	unmap(&self->page);
+	close_attached(&self->fd, &self->vm);
 }
 
 static __thread sigjmp_buf hammer_jmp;
@@ -250,161 +362,249 @@ static void *hammer(void *arg)
 	return NULL;
 }
 
-static int cmd_hammer(const char *bdf)
+/*
+ * One sequence: resets while another thread reads the mapping; every read
+ * saw the register's value (or SIGBUS), and the mapping works after.
+ */
+TEST_F_TIMEOUT(hammer, resets_while_another_thread_reads_the_mapping,
+	       HAMMER_TIMEOUT)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus };
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	unsigned int i, errs = 0;
 	pthread_t t;
-	int fd, vm, err = 0;
-	uint8_t *p;
+	int err = 0;
 
-	fd = open_attached(bdf, &vm);
-	p = map_bar0(fd, 0);
-	hammer_want = mmio_rd32(p);
-	sigaction(SIGBUS, &sa, NULL);
-	if (pthread_create(&t, NULL, hammer, p))
-		die("pthread_create");
-	for (i = 0; i < 50; i++) {
-		err = reset(fd);
+	self->page = map_bar0(self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->page) TH_LOG("mmap BAR0: %s",
+						 strerror(errno));
+	hammer_want = mmio_rd32(self->page);
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, &old));
+	ASSERT_EQ(0, pthread_create(&t, NULL, hammer, self->page));
+	for (i = 0; i < HAMMER_RESETS; i++) {
+		err = reset(self->fd);
 		if (err)
 			errs++;
 		usleep(2000);
 	}
 	__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
-	check(!errs, "hammer: 50 resets while another thread reads the mapping",
-	      "%u failed, last %s", errs, strerror(err));
-	check(hammer_reads > 0 && !hammer_odd,
-	      "hammer: every read saw the register's value",
-	      "%lu reads, %lu odd, %lu SIGBUS", hammer_reads, hammer_odd,
-	      hammer_sigbus);
-	printf("# hammer: %lu reads, %lu SIGBUS\n", hammer_reads, hammer_sigbus);
-	check(mmio_rd32(p) == hammer_want, "hammer: the mapping works after",
-	      "%#x", mmio_rd32(p));
-	munmap(p, PG);
-	close(fd);
-	close(vm);
-	return failures ? 1 : 0;
+	sigaction(SIGBUS, &old, NULL);
+	EXPECT_EQ(0u, errs) TH_LOG("%u of %u resets failed, the last: %s", errs,
+				   HAMMER_RESETS, strerror(err));
+	TH_LOG("%lu reads, %lu SIGBUS", hammer_reads, hammer_sigbus);
+	EXPECT_LT(0ul, hammer_reads);
+	EXPECT_EQ(0ul, hammer_odd)
+		TH_LOG("every read saw the register's value");
+	EXPECT_EQ(hammer_want, mmio_rd32(self->page))
+		TH_LOG("the mapping works after");
 }
 
-static int cmd_pm(const char *bdf)
-{
-	uint8_t host[HDR], real[HDR];
-	char state[32];
+/* The function attached, its PM capability, its config header before. */
+FIXTURE(pm) {
+	const char *bdf;
+	uint8_t host[HDR];
+	int fd, vm;
 	unsigned int pm;
+	uint8_t *page;
+	bool low_power;		/* a power state other than D0 was written */
+};
+
+FIXTURE_SETUP(pm)
+{
+	int err;
+
+	self->fd = -1;
+	self->vm = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_reset %s", USAGE);
+	err = sysfs_cfg(self->bdf, self->host, HDR);
+	ASSERT_EQ(0, err) TH_LOG("sysfs config: %s", strerror(err));
+	open_attached(_metadata, self->bdf, &self->fd, &self->vm);
+	self->pm = pt_find_cap(self->fd, PCI_CAP_ID_PM);
+	ASSERT_NE(0u, self->pm) TH_LOG("the PM capability is listed: none");
+}
+
+/* Write power state @state into the PMCSR *@csr holds, read it back. */
+static int pm_write(int fd, unsigned int pm, uint16_t *csr, unsigned int state)
+{
+	int err;
+
+	*csr = (*csr & ~PCI_PM_CTRL_STATE_MASK) | state;
+	err = cfg_rw(fd, pm + PCI_PM_CTRL, csr, 2, 1);
+	return err ?: cfg_rw(fd, pm + PCI_PM_CTRL, csr, 2, 0);
+}
+
+FIXTURE_TEARDOWN(pm)
+{
+	uint16_t csr;
+
+	if (self->low_power && self->fd >= 0 &&
+	    (cfg_rw(self->fd, self->pm + PCI_PM_CTRL, &csr, 2, 0) ||
+	     pm_write(self->fd, self->pm, &csr, PMCSR_D0)))
+		TH_LOG("could not write D0");
+	unmap(&self->page);
+	close_attached(&self->fd, &self->vm);
+}
+
+/*
+ * One sequence: D3hot written through passthru reaches the PCI core and
+ * revokes the BARs; D0 brings the function back with its BARs where the
+ * host put them and the mapping working.
+ */
+TEST_F_TIMEOUT(pm, d3hot_revokes_the_bars_and_d0_brings_them_back,
+	       RESET_TIMEOUT)
+{
+	uint8_t real[HDR];
+	char state[32];
 	uint16_t csr;
 	uint32_t v;
-	int fd, vm, err;
-	uint8_t *p;
+	int err;
 
-	sysfs_cfg(bdf, host, HDR);
-	fd = open_attached(bdf, &vm);
-	pm = pt_find_cap(fd, 0x01);
-	check(pm, "pm: the PM capability is listed", "none");
-	if (!pm)
-		return 1;
-	p = map_bar0(fd, 0);
-	(void)mmio_rd32(p);
+	self->page = map_bar0(self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->page) TH_LOG("mmap BAR0: %s",
+						 strerror(errno));
+	(void)mmio_rd32(self->page);
 
-	err = cfg_rw(fd, pm + 4, &csr, 2, 0);
-	csr = (csr & ~3) | 3;
-	err = err ?: cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
-	power_state(bdf, state, sizeof(state));
-	check(!err && (csr & 3) == 3 && !strcmp(state, "D3hot"),
-	      "pm: writing D3hot puts the function in D3hot through the PCI core",
-	      "%s, PMCSR %#x, power_state %s", strerror(err), csr, state);
-	check(pt_self_sigbus(p), "pm: in D3hot a mapped page gets SIGBUS",
-	      "no SIGBUS");
-	err = pread(fd, &v, 4, BAR(0)) == 4 ? 0 : errno;
-	check(err == EIO, "pm: in D3hot pread of a BAR is EIO", "%s",
-	      strerror(err));
+	ASSERT_EQ(0, cfg_rw(self->fd, self->pm + PCI_PM_CTRL, &csr, 2, 0));
+	self->low_power = true;
+	err = pm_write(self->fd, self->pm, &csr, PMCSR_D3HOT);
+	ASSERT_EQ(0, err) TH_LOG("write D3hot: %s", strerror(err));
+	power_state(self->bdf, state, sizeof(state));
+	EXPECT_EQ(PMCSR_D3HOT, csr & PCI_PM_CTRL_STATE_MASK)
+		TH_LOG("PMCSR %#x", csr);
+	EXPECT_STREQ("D3hot", state)
+		TH_LOG("writing D3hot puts the function in D3hot through the PCI core");
+	EXPECT_TRUE(pt_self_sigbus(self->page))
+		TH_LOG("in D3hot a mapped page gets SIGBUS");
+	err = pread(self->fd, &v, 4, BAR(0)) == 4 ? 0 : errno;
+	EXPECT_EQ(EIO, err) TH_LOG("in D3hot pread of a BAR: %s",
+				   strerror(err));
 
-	csr = (csr & ~3) | 0;
-	err = cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
-	power_state(bdf, state, sizeof(state));
-	check(!err && (csr & PCI_PM_CTRL_STATE_MASK) == 0 && !strcmp(state, "D0"),
-	      "pm: writing D0 brings the function back", "%s, PMCSR %#x, %s",
-	      strerror(err), csr, state);
-	sysfs_cfg(bdf, real, HDR);
-	check(!memcmp(real + PCI_BASE_ADDRESS_0, host + PCI_BASE_ADDRESS_0,
-		      PCI_STD_NUM_BARS * 4) &&
-	      (real[PCI_COMMAND] & PCI_COMMAND_MEMORY),
-	      "pm: back in D0, the BARs are where the host put them, decode on",
-	      "BAR0 %08x", cfg32_of(real, PCI_BASE_ADDRESS_0));
-	check(!pt_self_sigbus(p), "pm: back in D0 the mapping works", "SIGBUS");
-
-	csr = (csr & ~3) | 1;
-	err = cfg_rw(fd, pm + 4, &csr, 2, 1);
-	err = err ?: cfg_rw(fd, pm + PCI_PM_CTRL, &csr, 2, 0);
-	power_state(bdf, state, sizeof(state));
-	check(!err && (csr & PCI_PM_CTRL_STATE_MASK) == 0 && !strcmp(state, "D0"),
-	      "pm: D1 is ignored", "%s, PMCSR %#x, %s", strerror(err), csr,
-	      state);
-
-	csr = (csr & ~3) | 3;
-	err = cfg_rw(fd, pm + 4, &csr, 2, 1);
-	munmap(p, PG);
-	close(fd);
-	close(vm);
-	power_state(bdf, state, sizeof(state));
-	check(!err && !strcmp(state, "D0"),
-	      "pm: closing in D3hot leaves the function in D0", "%s, %s",
-	      strerror(err), state);
-	return failures ? 1 : 0;
+	err = pm_write(self->fd, self->pm, &csr, PMCSR_D0);
+	ASSERT_EQ(0, err) TH_LOG("write D0: %s", strerror(err));
+	power_state(self->bdf, state, sizeof(state));
+	self->low_power = strcmp(state, "D0");
+	EXPECT_EQ(PMCSR_D0, csr & PCI_PM_CTRL_STATE_MASK)
+		TH_LOG("PMCSR %#x", csr);
+	EXPECT_STREQ("D0", state) TH_LOG("writing D0 brings the function back");
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_EQ(0, memcmp(real + PCI_BASE_ADDRESS_0,
+			    self->host + PCI_BASE_ADDRESS_0,
+			    PCI_STD_NUM_BARS * 4))
+		TH_LOG("back in D0, the BARs are where the host put them: BAR0 %08x, was %08x",
+		       cfg32_of(real, PCI_BASE_ADDRESS_0),
+		       cfg32_of(self->host, PCI_BASE_ADDRESS_0));
+	EXPECT_TRUE(real[PCI_COMMAND] & PCI_COMMAND_MEMORY)
+		TH_LOG("back in D0, memory decode is on");
+	EXPECT_FALSE(pt_self_sigbus(self->page))
+		TH_LOG("back in D0 the mapping works");
 }
 
-static int cmd_release(const char *bdf)
+TEST_F_TIMEOUT(pm, d1_is_ignored, RESET_TIMEOUT)
 {
-	struct passthru_device_info info;
-	uint8_t host[HDR], real[HDR];
-	uint16_t cmd;
-	int fd, vm, err;
+	char state[32];
+	uint16_t csr;
+	int err;
 
-	sysfs_cfg(bdf, host, HDR);
-	fd = open_attached(bdf, &vm);
-	err = cfg_rw(fd, PCI_COMMAND, &cmd, 2, 0);
+	ASSERT_EQ(0, cfg_rw(self->fd, self->pm + PCI_PM_CTRL, &csr, 2, 0));
+	self->low_power = true;
+	err = pm_write(self->fd, self->pm, &csr, PMCSR_D1);
+	power_state(self->bdf, state, sizeof(state));
+	self->low_power = strcmp(state, "D0");
+	EXPECT_EQ(0, err) TH_LOG("write D1: %s", strerror(err));
+	EXPECT_EQ(PMCSR_D0, csr & PCI_PM_CTRL_STATE_MASK)
+		TH_LOG("PMCSR %#x", csr);
+	EXPECT_STREQ("D0", state);
+}
+
+TEST_F_TIMEOUT(pm, closing_in_d3hot_leaves_the_function_in_d0, RESET_TIMEOUT)
+{
+	char state[32];
+	uint16_t csr;
+	int err;
+
+	ASSERT_EQ(0, cfg_rw(self->fd, self->pm + PCI_PM_CTRL, &csr, 2, 0));
+	csr = (csr & ~PCI_PM_CTRL_STATE_MASK) | PMCSR_D3HOT;
+	err = cfg_rw(self->fd, self->pm + PCI_PM_CTRL, &csr, 2, 1);
+	close_attached(&self->fd, &self->vm);
+	power_state(self->bdf, state, sizeof(state));
+	EXPECT_EQ(0, err) TH_LOG("write D3hot: %s", strerror(err));
+	EXPECT_STREQ("D0", state);
+}
+
+/* The function's config header before, then the function attached. */
+FIXTURE(release) {
+	const char *bdf;
+	uint8_t host[HDR];
+	int fd, vm;
+};
+
+FIXTURE_SETUP(release)
+{
+	int err;
+
+	self->fd = -1;
+	self->vm = -1;
+	self->bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_reset %s", USAGE);
+	err = sysfs_cfg(self->bdf, self->host, HDR);
+	ASSERT_EQ(0, err) TH_LOG("sysfs config: %s", strerror(err));
+	open_attached(_metadata, self->bdf, &self->fd, &self->vm);
+}
+
+FIXTURE_TEARDOWN(release)
+{
+	close_attached(&self->fd, &self->vm);
+}
+
+/* A caller built against the first DEVICE_INFO gets that much. */
+TEST_F_TIMEOUT(release, device_info_of_the_first_versions_size_gets_that_version,
+	       RESET_TIMEOUT)
+{
+	const uint32_t first = offsetof(struct passthru_device_info,
+					reset_methods);
+	struct passthru_device_info info;
+	int err = device_info(self->fd, &info, first);
+
+	EXPECT_EQ(0, err) TH_LOG("%s", strerror(err));
+	EXPECT_EQ(first, info.size);
+	EXPECT_EQ(0u, info.reset_methods);
+	EXPECT_NE(0, info.vendor);
+}
+
+/*
+ * One sequence: the VMM's command bits reach the device; after close the
+ * config header is the host's again (the status register's error bits
+ * are the device's own business).
+ */
+TEST_F_TIMEOUT(release, after_close_the_config_header_is_the_hosts_again,
+	       RESET_TIMEOUT)
+{
+	uint8_t real[HDR];
+	uint16_t cmd;
+	int err;
+
+	err = cfg_rw(self->fd, PCI_COMMAND, &cmd, 2, 0);
 	cmd |= PCI_COMMAND_SERR | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY |
 	       PCI_COMMAND_IO;
-	err = err ?: cfg_rw(fd, PCI_COMMAND, &cmd, 2, 1);
-	sysfs_cfg(bdf, real, HDR);
-	check(!err && (command_of(real) & PCI_COMMAND_MASTER) &&
-	      (command_of(real) & PCI_COMMAND_SERR),
-	      "release: the VMM's command bits reached the device",
-	      "%s, command %#x", strerror(err), command_of(real));
-
-	/* A caller built against the first DEVICE_INFO gets that much. */
-	err = device_info(fd, &info,
-			  offsetof(struct passthru_device_info, reset_methods));
-	check(!err && info.size == offsetof(struct passthru_device_info,
-					    reset_methods) &&
-	      !info.reset_methods && info.vendor,
-	      "release: DEVICE_INFO of the first version's size", "%s, size %u",
-	      strerror(err), info.size);
-	close(fd);
-	close(vm);
-	/* The status register's error bits are the device's own business. */
-	sysfs_cfg(bdf, real, HDR);
-	check(!memcmp(host, real, PCI_STATUS) &&
-	      !memcmp(host + PCI_CLASS_REVISION, real + PCI_CLASS_REVISION,
-		      HDR - PCI_CLASS_REVISION),
-	      "release: after close the config header is the host's again",
-	      "command %#x, was %#x", command_of(real), command_of(host));
-	return failures ? 1 : 0;
+	err = err ?: cfg_rw(self->fd, PCI_COMMAND, &cmd, 2, 1);
+	ASSERT_EQ(0, err) TH_LOG("write the command register: %s",
+				 strerror(err));
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_TRUE((command_of(real) & PCI_COMMAND_MASTER) &&
+		    (command_of(real) & PCI_COMMAND_SERR))
+		TH_LOG("the VMM's command bits reached the device: command %#x",
+		       command_of(real));
+	close_attached(&self->fd, &self->vm);
+	ASSERT_EQ(0, sysfs_cfg(self->bdf, real, HDR));
+	EXPECT_EQ(0, memcmp(self->host, real, PCI_STATUS))
+		TH_LOG("command %#x, was %#x", command_of(real),
+		       command_of(self->host));
+	EXPECT_EQ(0, memcmp(self->host + PCI_CLASS_REVISION,
+			    real + PCI_CLASS_REVISION, HDR - PCI_CLASS_REVISION));
 }
 
 int main(int argc, char **argv)
 {
-	if ((argc == 4 || argc == 6) && !strcmp(argv[1], "reset"))
-		return cmd_reset(argv[2], argv[3], argc == 6 ? argv[4] : NULL,
-				 argc == 6 ? argv[5] : NULL);
-	if (argc == 3 && !strcmp(argv[1], "hammer"))
-		return cmd_hammer(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "pm"))
-		return cmd_pm(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "release"))
-		return cmd_release(argv[2]);
-	fprintf(stderr, "usage: see the top of pt_reset.c\n");
-	return 2;
+	return pt_harness_main(argc, argv, USAGE);
 }

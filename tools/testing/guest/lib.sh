@@ -49,7 +49,7 @@ ktap_sub() {
 # line.  Its output is held until it ends: a test that needs the host
 # while it runs writes its PT-QMP lines to the results port itself (as
 # qmp() below does).
-for _p in pt_test pt_dma pt_irq pt_failnth pt_race pt_fuzz pt_isol; do
+for _p in pt_test pt_dma pt_region pt_reset pt_irq pt_failnth pt_race pt_fuzz pt_isol; do
 	eval "$_p() { ktap_sub \"$_p \$*\" /bin/$_p \"\$@\"; }"
 done
 

@@ -15,7 +15,9 @@ pt_region testdev $TESTDEV
 give_back $TESTDEV
 nvme_driver=$(driver_of $NVME)
 [ -n "$nvme_driver" ] && sysfs_write /sys/bus/pci/devices/$NVME/driver/unbind $NVME
+# pt_region nvme binds it to passthru and gives it back as it found it.
 pt_region nvme $NVME
+pass_to_passthru $NVME
 pt_region msix $NVME
 # Reset: nvme has FLR; a write to CC must not survive it.
 pt_reset reset $NVME flr 0x14 0x00460000
