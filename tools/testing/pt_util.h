@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the in-guest test programs: one line per check, "ok -
- * NAME" or "not ok - NAME: why", and small sysfs and ioctl wrappers.
+ * Helpers shared by the in-guest test programs: small sysfs, ioctl,
+ * eventfd and pin-count wrappers.
  */
 #ifndef PT_UTIL_H
 #define PT_UTIL_H
@@ -29,35 +29,10 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-static int failures;
-
-static inline void check(int cond, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond) {
-		printf("ok - %s\n", name);
-	} else {
-		printf("not ok - %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		putchar('\n');
-		failures++;
-	}
-	fflush(stdout);
-}
-
-/* A check that cannot run here, with the reason. */
-static inline void skip_check(const char *name, const char *why)
-{
-	printf("skip - %s: %s\n", name, why);
-	fflush(stdout);
-}
-
+/* A step a test cannot go on without failed: say which, and end the test. */
 static inline void die(const char *what)
 {
-	printf("not ok - %s: %s\n", what, strerror(errno));
+	fprintf(stderr, "%s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
