@@ -276,26 +276,14 @@ static int32_t efd_new(struct __test_metadata *_metadata)
 	return efd;
 }
 
-/* Pages pinned system-wide (pt_pins()), or the test fails. */
+/* Pages pinned system-wide, or the test fails. */
 static long pins(struct __test_metadata *_metadata)
 {
-	char line[128];
-	long acq = -1, rel = -1, v;
-	FILE *f;
+	long n = 0;
+	int err = pt_pin_count(&n);
 
-	ASSERT_EQ(0, write_file("/proc/sys/vm/stat_refresh", "1"))
-		TH_LOG("/proc/sys/vm/stat_refresh");
-	f = fopen("/proc/vmstat", "r");
-	ASSERT_NE(NULL, f) TH_LOG("/proc/vmstat: %s", strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
-			acq = v;
-		if (sscanf(line, "nr_foll_pin_released %ld", &v) == 1)
-			rel = v;
-	}
-	fclose(f);
-	ASSERT_TRUE(acq >= 0 && rel >= 0) TH_LOG("/proc/vmstat has no FOLL_PIN counts");
-	return acq - rel;
+	ASSERT_EQ(0, err) TH_LOG("pinned pages (/proc/vmstat): %s", strerror(-err));
+	return n;
 }
 
 static void arm(struct __test_metadata *_metadata, int failnth, unsigned int n)

@@ -451,39 +451,6 @@ TEST_F(intx, torn_down_masked_and_asserted_it_signals_nothing_and_works_once_rea
 }
 
 /*
- * Pages pinned system-wide (FOLL_PIN) in *@n, as pt_pins() counts them:
- * 0 or an errno.  pt_pins() exits on an error, which would skip the
- * teardown that puts the VM node's mode and max_vms_per_user back.
- */
-static int pinned(long *n)
-{
-	long acq = -1, rel = -1, v;
-	char line[128];
-	FILE *f;
-	int err;
-
-	err = write_file("/proc/sys/vm/stat_refresh", "1");
-	if (err)
-		return err;
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
-			acq = v;
-		if (sscanf(line, "nr_foll_pin_released %ld", &v) == 1)
-			rel = v;
-	}
-	fclose(f);
-	if (acq < 0 || rel < 0) {
-		errno = ENOENT;
-		return errno;
-	}
-	*n = acq - rel;
-	return 0;
-}
-
-/*
  * A child as uid 65534 with RLIMIT_MEMLOCK @limit: open a VM, map
  * @bytes of fresh memory, send the VM over @sock and exit.  Writes the
  * errnos of open and map, in that order, to the socket too.
@@ -630,7 +597,7 @@ TEST_F_TIMEOUT(pin_user, one_users_pins_across_40_vms_stay_within_its_rlimit_mem
 	int res[2], i, vm, mapped = 0, enomem = 0;
 	long before, now;
 
-	ASSERT_EQ(0, pinned(&before));
+	ASSERT_EQ(0, pt_pin_count(&before));
 	/* The administrator grants the node, as a udev rule would. */
 	ASSERT_EQ(0, chmod(VM_NODE, 0666)) TH_LOG("chmod %s: %s", VM_NODE,
 						  strerror(errno));
@@ -639,7 +606,7 @@ TEST_F_TIMEOUT(pin_user, one_users_pins_across_40_vms_stay_within_its_rlimit_mem
 		mapped += self->vms[i] >= 0 && !res[1];
 		enomem += self->vms[i] >= 0 && res[1] == ENOMEM;
 	}
-	ASSERT_EQ(0, pinned(&now));
+	ASSERT_EQ(0, pt_pin_count(&now));
 	TH_LOG("%d VMs of uid 65534: %d mapped 8 MiB, %d ENOMEM, %ld pages pinned",
 	       PIN_VMS, mapped, enomem, now - before);
 	EXPECT_EQ(1, mapped);
@@ -647,7 +614,7 @@ TEST_F_TIMEOUT(pin_user, one_users_pins_across_40_vms_stay_within_its_rlimit_mem
 	EXPECT_GE((long)(PIN_LIMIT / PG), now - before)
 		TH_LOG("%ld pages pinned", now - before);
 	close_vms(self->vms);
-	ASSERT_EQ(0, pinned(&now));
+	ASSERT_EQ(0, pt_pin_count(&now));
 	EXPECT_EQ(before, now)
 		TH_LOG("closing the VMs unpins everything: %ld pages left",
 		       now - before);
@@ -658,7 +625,7 @@ TEST_F_TIMEOUT(pin_user, one_users_pins_across_40_vms_stay_within_its_rlimit_mem
 				strerror(res[0]));
 	EXPECT_EQ(0, res[1]) TH_LOG("the user's charge went back with the VMs: map %s",
 				    strerror(res[1]));
-	ASSERT_EQ(0, pinned(&now));
+	ASSERT_EQ(0, pt_pin_count(&now));
 	EXPECT_EQ(before, now) TH_LOG("no pin left: %ld pages", now - before);
 }
 
@@ -667,7 +634,7 @@ TEST_F_TIMEOUT(pin_user, max_vms_per_user_4_refuses_the_fifth_vm_with_emfile_unt
 	int res[2], i, vm, emfile = 0;
 	long before, now;
 
-	ASSERT_EQ(0, pinned(&before));
+	ASSERT_EQ(0, pt_pin_count(&before));
 	ASSERT_EQ(0, chmod(VM_NODE, 0666)) TH_LOG("chmod %s: %s", VM_NODE,
 						  strerror(errno));
 	ASSERT_EQ(0, write_file(MAX_VMS, "4"));
@@ -683,7 +650,7 @@ TEST_F_TIMEOUT(pin_user, max_vms_per_user_4_refuses_the_fifth_vm_with_emfile_unt
 		close(vm);
 	EXPECT_LE(0, vm) TH_LOG("closing them gives the user its quota back: %s",
 				strerror(res[0]));
-	ASSERT_EQ(0, pinned(&now));
+	ASSERT_EQ(0, pt_pin_count(&now));
 	EXPECT_EQ(before, now) TH_LOG("no pin left: %ld pages", now - before);
 }
 

@@ -117,19 +117,21 @@ static inline unsigned int pt_find_cap(int fd, uint8_t id)
 /*
  * Pages pinned system-wide (FOLL_PIN), from /proc/vmstat, after folding the
  * per-CPU counter deltas in (without that the counters lag by up to the
- * per-CPU threshold).
+ * per-CPU threshold): 0, or a negative errno.
  */
-static inline long pt_pins(void)
+static inline int pt_pin_count(long *pins)
 {
 	char line[128];
 	long acq = -1, rel = -1, v;
 	FILE *f;
+	int err;
 
-	if (write_file("/proc/sys/vm/stat_refresh", "1"))
-		die("/proc/sys/vm/stat_refresh");
+	err = write_file("/proc/sys/vm/stat_refresh", "1");
+	if (err)
+		return -err;
 	f = fopen("/proc/vmstat", "r");
 	if (!f)
-		die("/proc/vmstat");
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "nr_foll_pin_acquired %ld", &v) == 1)
 			acq = v;
@@ -137,7 +139,23 @@ static inline long pt_pins(void)
 			rel = v;
 	}
 	fclose(f);
-	return acq - rel;
+	if (acq < 0 || rel < 0)
+		return -ENOENT;
+	*pins = acq - rel;
+	return 0;
+}
+
+/* The same, exiting when it cannot be read. */
+static inline long pt_pins(void)
+{
+	long pins = 0;
+	int err = pt_pin_count(&pins);
+
+	if (err) {
+		errno = -err;
+		die("pinned pages (/proc/vmstat)");
+	}
+	return pins;
 }
 
 /* Interrupts: PASSTHRU_IRQ_INFO, PASSTHRU_SET_IRQS and their eventfds. */
