@@ -40,7 +40,8 @@ if [ "$failed" -gt 0 ]; then
 	# A hang: scripts/qmp.py dumped the vCPUs and asked for SysRq l and w.
 	if grep -q '^stall:' "$dir/qmp.log" 2>/dev/null; then
 		echo "[$variant] hung; vCPU state from $dir/qmp.log:"
-		grep -E 'RIP=|^CPU#|HLT=' "$dir/qmp.log" | sed 's/^/    /'
+		grep -E 'RIP=|^CPU#|^(ISR|IRR)\s|^APR|^VM status' "$dir/qmp.log" |
+			sed 's/^/    /'
 		echo "[$variant] the guest's SysRq output:"
 		sed -n '/sysrq: Show/,$p' "$console" | head -n 120 | sed 's/^/    /'
 	fi

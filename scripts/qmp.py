@@ -73,8 +73,8 @@ def hmp(mon, line):
 def dump_hung(mon):
     """What a hung guest was doing, from QEMU and from the guest kernel."""
     print("stall: no PT-DONE before the dump time; dumping state", flush=True)
-    for line in ("info registers -a", "info lapic 0", "info lapic 1",
-                 "info pic", "info irq"):
+    for line in ("info status", "info registers -a", "info lapic 0",
+                 "info lapic 1", "info pic", "info irq"):
         hmp(mon, line)
     for key in ("l", "w"):
         hmp(mon, "sendkey alt-sysrq-" + key)
