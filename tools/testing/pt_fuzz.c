@@ -7,8 +7,7 @@
  *   pt_fuzz BDF OPS [SEED [intx]]
  *
  * SEED 0 (or none) takes one from the clock.  INTx eventfds are set only
- * with "intx" (make fuzz): see "Open" in Documentation/threat-model.md
- * for why make check leaves them out.
+ * with "intx" (make check, make fuzz and pt_race kill pass it).
  *
  * It knows the shape of every call: which fields are sizes, flags,
  * reserved words, ranges, descriptors and user pointers, and it picks

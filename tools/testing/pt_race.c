@@ -919,7 +919,7 @@ TEST_F_TIMEOUT(kill, sigkilled_fuzzers_end_clean, RACE_TIMEOUT)
 			dup2(null, 2);
 			snprintf(seedtext, sizeof(seedtext), "%u", rand_r(&seed));
 			execl("/bin/pt_fuzz", "pt_fuzz", bdf, "100000", seedtext,
-			      (char *)NULL);
+			      "intx", (char *)NULL);
 			_exit(127);
 		}
 		usleep(rand_r(&seed) % 300000);
