@@ -98,8 +98,9 @@ if ! head -c 24 "$nvme_img" 2>/dev/null | grep -q '^lba 00000000 byte 000 ok'; t
 fi
 qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
 	-kernel "$kernel" -initrd "$initrd")
-# SysRq for scripts/qmp.py's dump of a hung guest.
-append="console=ttyS0 panic=-1 sysrq_always_enabled pt.variant=$variant"
+# SysRq for scripts/qmp.py's dump of a hung guest, and no KASLR so that
+# the RIPs it dumps read against the kernel's System.map.
+append="console=ttyS0 panic=-1 sysrq_always_enabled nokaslr pt.variant=$variant"
 case $variant in
 noiommu) qemu+=(-M q35 -m 1G) ;;
 nointremap) qemu+=(-M q35 -m 1G -device intel-iommu,intremap=off)
