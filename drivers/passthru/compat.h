@@ -10,6 +10,17 @@
 #include <linux/version.h>
 
 /*
+ * 6.12 moved the unaligned accessors from <asm/unaligned.h> to
+ * <linux/unaligned.h>.  A version test: sparse (0.6.4) cannot evaluate
+ * __has_include().
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
  * 6.2 made the device argument of class devnode() callbacks const.  A
  * function pointer's type cannot be probed by the preprocessor, so this is
  * the one version check.

@@ -14,8 +14,8 @@
 #include <linux/kernel.h>
 #include <linux/pci_regs.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
+#include "compat.h"
 #include "passthru_priv.h"
 
 /* Capabilities past the header: at least 4 bytes each, dword aligned. */

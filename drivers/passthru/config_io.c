@@ -8,8 +8,8 @@
  */
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <asm/unaligned.h>
 
+#include "compat.h"
 #include "passthru_priv.h"
 
 /* Values of the PMCSR power state field. */

@@ -11,8 +11,8 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 
+#include "compat.h"
 #include "passthru_priv.h"
 
 #define PASSTHRU_BOUNCE_SIZE 4096
