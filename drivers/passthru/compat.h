@@ -7,6 +7,7 @@
 #define PASSTHRU_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/file.h>
 #include <linux/version.h>
 
 /*
@@ -60,6 +61,16 @@
 #define passthru_eventfd_signal(ctx) eventfd_signal(ctx)
 #else
 #define passthru_eventfd_signal(ctx) eventfd_signal(ctx, 1)
+#endif
+
+/*
+ * 6.12 packed struct fd into one word, read with fd_file(); before it,
+ * the file was a member.
+ */
+#ifdef fd_file
+#define passthru_fd_file(f) fd_file(f)
+#else
+#define passthru_fd_file(f) ((f).file)
 #endif
 
 #endif /* PASSTHRU_COMPAT_H */

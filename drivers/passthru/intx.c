@@ -202,9 +202,9 @@ int passthru_intx_unmask_set(struct passthru_device *pt, int fd)
 	if (fd < 0)
 		return 0;
 	f = fdget(fd);
-	if (!f.file)
+	if (!passthru_fd_file(f))
 		return -EBADF;
-	ctx = eventfd_ctx_fileget(f.file);
+	ctx = eventfd_ctx_fileget(passthru_fd_file(f));
 	if (IS_ERR(ctx)) {
 		fdput(f);
 		return PTR_ERR(ctx);
@@ -212,7 +212,7 @@ int passthru_intx_unmask_set(struct passthru_device *pt, int fd)
 	irqs->unmask = ctx;
 	init_waitqueue_func_entry(&irqs->unmask_wait, passthru_unmask_wakeup);
 	init_poll_funcptr(&irqs->unmask_table, passthru_unmask_queue);
-	events = vfs_poll(f.file, &irqs->unmask_table);
+	events = vfs_poll(passthru_fd_file(f), &irqs->unmask_table);
 	fdput(f);
 	if (!(events & EPOLLIN))
 		return 0;

@@ -132,9 +132,9 @@ int passthru_do_attach(void *ctx, void *cmd)
 	if (attach->__reserved)
 		return -EINVAL;
 	f = fdget(attach->vm_fd);
-	if (!f.file)
+	if (!passthru_fd_file(f))
 		return -EBADF;
-	vm = passthru_vm_from_file(f.file);
+	vm = passthru_vm_from_file(passthru_fd_file(f));
 	ret = vm ? passthru_device_lock_live(pt) : -EINVAL;
 	if (ret)
 		goto out;
