@@ -8,6 +8,9 @@
 
 #include <linux/device.h>
 #include <linux/file.h>
+#include <linux/iommu.h>
+#include <linux/irqdomain.h>
+#include <linux/msi.h>
 #include <linux/version.h>
 
 /*
@@ -71,6 +74,26 @@
 #define passthru_fd_file(f) fd_file(f)
 #else
 #define passthru_fd_file(f) ((f).file)
+#endif
+
+/*
+ * Whether the platform keeps @dev from raising any interrupt but its own
+ * MSIs (interrupt remapping on x86).  6.3 replaced IOMMU_CAP_INTR_REMAP
+ * and irq_domain_check_msi_remap() with msi_device_has_isolated_msi(),
+ * and <linux/msi.h> with it gained the arch_is_isolated_msi() macro that
+ * is tested for here.
+ */
+#ifdef arch_is_isolated_msi
+static inline bool passthru_msi_isolated(struct device *dev)
+{
+	return msi_device_has_isolated_msi(dev);
+}
+#else
+static inline bool passthru_msi_isolated(struct device *dev)
+{
+	return device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP) ||
+	       irq_domain_check_msi_remap();
+}
 #endif
 
 #endif /* PASSTHRU_COMPAT_H */

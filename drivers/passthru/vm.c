@@ -17,7 +17,6 @@
 
 #include <linux/file.h>
 #include <linux/iommu.h>
-#include <linux/irqdomain.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -78,8 +77,7 @@ static int passthru_vm_attach(struct passthru_vm *vm, struct passthru_device *pt
 	int ret;
 
 	lockdep_assert_held(&pt->lock);
-	remapped = device_iommu_capable(&pdev->dev, IOMMU_CAP_INTR_REMAP) ||
-		   irq_domain_check_msi_remap();
+	remapped = passthru_msi_isolated(&pdev->dev);
 	if (!remapped && !READ_ONCE(passthru_allow_unsafe_interrupts)) {
 		passthru_vmm_warn(pdev, "attach refused: the IOMMU does not remap its interrupts, so a VM could forge any MSI; enable interrupt remapping, or load passthru with allow_unsafe_interrupts=1 to accept the risk\n");
 		return -EPERM;
