@@ -14,6 +14,16 @@
 #include <linux/version.h>
 
 /*
+ * hex_to_bin() is declared in <linux/hex.h> on 6.12, which
+ * <linux/kernel.h> still includes there but no longer does on 7.2.  6.1
+ * has no <linux/hex.h> and declares it in <linux/kernel.h>.  A version
+ * test, as for <linux/unaligned.h> below.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/hex.h>
+#endif
+
+/*
  * 6.12 moved the unaligned accessors from <asm/unaligned.h> to
  * <linux/unaligned.h>.  A version test: sparse (0.6.4) cannot evaluate
  * __has_include().

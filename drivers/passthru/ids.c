@@ -13,6 +13,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "passthru_priv.h"
 
 #define PASSTHRU_ID_FIELDS 6
