@@ -11,6 +11,7 @@
 #include <linux/iommu.h>
 #include <linux/irqdomain.h>
 #include <linux/msi.h>
+#include <linux/pci.h>
 #include <linux/version.h>
 
 /*
@@ -103,6 +104,42 @@ static inline bool passthru_msi_isolated(struct device *dev)
 {
 	return device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP) ||
 	       irq_domain_check_msi_remap();
+}
+#endif
+
+/*
+ * A paging domain for a new VM, which has no device yet; an ERR_PTR on
+ * failure, -ENODEV when no PCI device is behind an IOMMU.  6.1 allocates
+ * it by bus with iommu_domain_alloc(), NULL on any failure.  That is gone
+ * on 7.2, where iommu_paging_domain_alloc() needs a device and returns an
+ * ERR_PTR; as 6.12's iommu_domain_alloc() did, the domain is made for the
+ * IOMMU of the first PCI device that has one.  6.12 has both functions,
+ * and the two give it the same domain (its Intel and AMD drivers ignore
+ * the device), so 6.12 takes the new way.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+static inline int passthru_iommu_domain_alloc_dev(struct device *dev,
+						  void *data)
+{
+	struct iommu_domain **domain = data;
+
+	*domain = iommu_paging_domain_alloc(dev);
+	/* -ENODEV: @dev has no IOMMU, go on to the next one. */
+	return PTR_ERR_OR_ZERO(*domain) != -ENODEV;
+}
+
+static inline struct iommu_domain *passthru_iommu_domain_alloc(void)
+{
+	struct iommu_domain *domain = ERR_PTR(-ENODEV);
+
+	bus_for_each_dev(&pci_bus_type, NULL, &domain,
+			 passthru_iommu_domain_alloc_dev);
+	return domain;
+}
+#else
+static inline struct iommu_domain *passthru_iommu_domain_alloc(void)
+{
+	return iommu_domain_alloc(&pci_bus_type) ?: ERR_PTR(-ENODEV);
 }
 #endif
 

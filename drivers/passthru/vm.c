@@ -243,10 +243,11 @@ static int passthru_vm_open(struct inode *inode, struct file *file)
 		goto err_uid;
 	INIT_LIST_HEAD(&vm->groups);
 	vm->mappings = RB_ROOT_CACHED;
-	vm->domain = iommu_domain_alloc(&pci_bus_type);
-	if (!vm->domain) {
-		pr_warn_ratelimited("cannot create a VM: no IOMMU for PCI devices; enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on\n");
-		ret = -ENODEV;
+	vm->domain = passthru_iommu_domain_alloc();
+	if (IS_ERR(vm->domain)) {
+		ret = PTR_ERR(vm->domain);
+		if (ret == -ENODEV)
+			pr_warn_ratelimited("cannot create a VM: no IOMMU for PCI devices; enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on\n");
 		goto err_free;
 	}
 	ret = passthru_vm_compute_ranges(vm, &vm->usable);
