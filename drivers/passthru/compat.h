@@ -143,4 +143,34 @@ static inline struct iommu_domain *passthru_iommu_domain_alloc(void)
 }
 #endif
 
+/*
+ * Whether iommu_attach_group()'s @err means the VM's domain already maps
+ * beyond the address width of the group's IOMMU (VT-d).  6.1's VT-d says
+ * -EFAULT.  6.12's says -EINVAL, which iommu_attach_group() documents as
+ * any domain the group cannot use; for the unmanaged domains passthru
+ * allocates, VT-d and AMD-Vi give it for nothing else.  On 7.2 a domain
+ * has the width of the IOMMU it was made for from the start: a mapping
+ * beyond it fails at map time, -EINVAL at attach means another IOMMU
+ * cannot use the domain at all, and no attach fails for a mapping's sake.
+ * Only 6.1, 6.12 and 7.2 were read: the cuts between them, 6.2 (attach
+ * errors made -EINVAL) and 6.13 (VT-d domains sized when allocated), are
+ * where those changes are believed to have landed.
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+static inline bool passthru_attach_beyond_width(int err)
+{
+	return false;
+}
+#elif KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+static inline bool passthru_attach_beyond_width(int err)
+{
+	return err == -EINVAL;
+}
+#else
+static inline bool passthru_attach_beyond_width(int err)
+{
+	return err == -EFAULT;
+}
+#endif
+
 #endif /* PASSTHRU_COMPAT_H */

@@ -15,6 +15,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "passthru_priv.h"
 
 /**
@@ -171,7 +172,8 @@ passthru_vm_group_attach(struct passthru_vm *vm, struct pci_dev *pdev)
 		goto err_free;
 	}
 	ret = iommu_attach_group(vm->domain, vg->group);
-	if (ret == -EFAULT && !RB_EMPTY_ROOT(&vm->mappings.rb_root)) {
+	if (passthru_attach_beyond_width(ret) &&
+	    !RB_EMPTY_ROOT(&vm->mappings.rb_root)) {
 		/* VT-d: the domain maps beyond this IOMMU's address width. */
 		passthru_vmm_warn(pdev, "attach refused: the VM has DMA mappings beyond its IOMMU's address width; map below it\n");
 		ret = -EADDRINUSE;
