@@ -38,7 +38,7 @@
 /*
  * 6.2 made the device argument of class devnode() callbacks const.  A
  * function pointer's type cannot be probed by the preprocessor, so this is
- * the one version check.
+ * a version check.
  */
 #if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
 #define PASSTHRU_DEVNODE_CONST const
