@@ -10,6 +10,13 @@ run (device_del, device_add, human-monitor-command for
 pcie_aer_inject_error...): it is sent, and the reply is printed.  Stops at
 the guest's end marker (PT-DONE) or when QEMU goes away.
 
+Every 20 s it also asks QEMU for each vCPU's local APIC.  A vCPU that
+shows the timer vector (236) in service at two polls in a row, with the
+results not growing in between, has lost an EOI (QEMU 7.2's TCG: see "A
+guest that hangs" in Documentation/testing.md) and never takes a timer
+interrupt again: the state is dumped as below and QEMU told to quit, so
+the tier ends in a minute or two instead of at its timeout.
+
 With DUMP_AFTER_S, a guest that has not reached PT-DONE that many seconds
 after the start is taken as hung (guest.sh passes a time shortly before
 it kills QEMU, so a run this touches has failed already): the vCPUs'
@@ -70,15 +77,36 @@ def hmp(mon, line):
     print(reply.get("return", reply), flush=True)
 
 
-def dump_hung(mon):
+CPUS = 2                 # guest.sh's -smp
+TIMER_VECTOR = 236       # Linux's LOCAL_TIMER_VECTOR
+POLL_S = 20
+
+
+def dump_hung(mon, why, sysrq=True):
     """What a hung guest was doing, from QEMU and from the guest kernel."""
-    print("stall: no PT-DONE before the dump time; dumping state", flush=True)
-    for line in ("info status", "info registers -a", "info lapic 0",
-                 "info lapic 1", "info pic", "info irq"):
+    print("stall: %s; dumping state" % why, flush=True)
+    for line in ["info status", "info registers -a"] + \
+            ["info lapic %d" % cpu for cpu in range(CPUS)] + \
+            ["info pic", "info irq"]:
         hmp(mon, line)
+    if not sysrq:
+        return
     for key in ("l", "w"):
         hmp(mon, "sendkey alt-sysrq-" + key)
         time.sleep(10)
+
+
+def timer_in_service(mon):
+    """The vCPUs whose local APIC has the timer vector in service."""
+    stuck = set()
+    for cpu in range(CPUS):
+        reply = mon.command({"execute": "human-monitor-command",
+                             "arguments": {"command-line": "info lapic %d" % cpu}})
+        for row in str(reply.get("return", "")).splitlines():
+            fields = row.split()
+            if fields and fields[0] == "ISR" and str(TIMER_VECTOR) in fields[1:]:
+                stuck.add(cpu)
+    return stuck
 
 
 def main():
@@ -92,20 +120,36 @@ def main():
           flush=True)
     while not os.path.exists(results):
         time.sleep(0.1)
+    next_poll = time.time() + POLL_S
+    last_stuck = set()
     with open(results, "rb") as log:
         pending = b""
         while True:
             chunk = log.readline()
             if not chunk:
-                if dump_at is not None and time.time() > dump_at:
-                    dump_at = None
-                    try:
-                        dump_hung(mon)
-                    except (EOFError, OSError) as err:
-                        print("monitor gone:", err, flush=True)
-                        return
+                try:
+                    if dump_at is not None and time.time() > dump_at:
+                        dump_at = None
+                        dump_hung(mon, "no PT-DONE before the dump time")
+                    if time.time() > next_poll:
+                        next_poll = time.time() + POLL_S
+                        now_stuck = timer_in_service(mon)
+                        stuck = now_stuck & last_stuck
+                        last_stuck = now_stuck
+                        if stuck:
+                            cpus = ", ".join(map(str, sorted(stuck)))
+                            dump_hung(mon, "the local APIC of vCPU %s holds the "
+                                      "timer vector in service at two polls "
+                                      "%d s apart (a lost EOI)" % (cpus, POLL_S),
+                                      sysrq=False)
+                            mon.command({"execute": "quit"})
+                            return
+                except (EOFError, OSError) as err:
+                    print("monitor gone:", err, flush=True)
+                    return
                 time.sleep(0.1)
                 continue
+            last_stuck = set()
             pending += chunk
             if not pending.endswith(b"\n"):
                 continue
