@@ -17,8 +17,9 @@
 # A guest tier that hung the way QEMU 7.2's TCG does (a vCPU's local APIC
 # holds the timer vector in service although no handler runs: see "A
 # guest that hangs" in Documentation/testing.md) runs once more, and its
-# summary says so; the hung run's logs stay in out/TIER.hung.  Any other
-# hang, or a second one, fails the tier.
+# summary says so; the hung run's logs stay in out/TIER.hung.  So does a
+# tier whose QEMU died of a segmentation fault (QEMU's own bug, seen once
+# on amdvi).  Any other hang or crash, or a second one, fails the tier.
 . "$(dirname "$0")/common.sh"
 
 # The stall dump of scripts/qmp.py in DIR shows a local APIC with the
@@ -43,14 +44,21 @@ for tier in $tiers; do
 	fi
 	# A failing tier is counted below; the other tiers still run.
 	"${cmd[@]}" 2>&1 | tee "$OUT/$tier.log" || true
-	again=
+	again= why= short=
 	if [ "$tier" != static ] && emulator_hang "$OUT/$tier"; then
-		echo "[$tier] the guest hung with a timer interrupt stuck in service in its local APIC (QEMU 7.2's TCG; Documentation/testing.md): running $tier once more"
+		why="the guest hung with a timer interrupt stuck in service in its local APIC (QEMU 7.2's TCG; Documentation/testing.md)"
+		short="the first hung in QEMU"
+	elif [ "$tier" != static ] && grep -q '^\[guest.sh\] qemu exited with 139 ' "$OUT/$tier.log"; then
+		why="QEMU died of a segmentation fault"
+		short="QEMU crashed in the first"
+	fi
+	if [ -n "$why" ]; then
+		echo "[$tier] $why: running $tier once more"
 		rm -rf "$OUT/$tier.hung"
 		mv "$OUT/$tier" "$OUT/$tier.hung"
 		mv "$OUT/$tier.log" "$OUT/$tier.hung.log"
 		"${cmd[@]}" 2>&1 | tee "$OUT/$tier.log" || true
-		again=", run twice: the first hung in QEMU"
+		again=", run twice: $short"
 	fi
 	line=$(grep -E "^\[$tier\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1)
 	[ -n "$line" ] || line="[$tier] 0 passed, 1 failed"
