@@ -7,7 +7,7 @@
 pkgs=(
 	gcc make libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod
 	python3 linux-headers-amd64 linux-source-6.1 qemu-system-x86
-	busybox-static sparse
+	busybox-static sparse pahole
 )
 missing=()
 for p in "${pkgs[@]}"; do
