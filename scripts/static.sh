@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Static checks, each one a pass or a fail: W=1 and sparse (C=2) builds
-# against Debian's headers, checkpatch.pl --strict and kernel-doc from
-# Debian's linux-source-6.1 on every kernel source file, and kernel-doc
-# present on every non-static function.  Ends with "[static] N passed,
+# against Debian 12's headers (6.1, the target, and 6.12), a W=1 build
+# against the newest kernel of Debian unstable (scripts/kernel-headers.sh),
+# checkpatch.pl --strict and kernel-doc from Debian's linux-source-6.1 on
+# every kernel source file, and kernel-doc present on every non-static
+# function.  Each build prints its line; ends with "[static] N passed,
 # N failed"; exits 1 on any finding.
 . "$(dirname "$0")/common.sh"
 
@@ -23,19 +25,45 @@ result() { # NAME LOGFILE: pass when LOGFILE is empty
 	fi
 }
 
-# Compiler builds in a scratch copy; findings are the lines naming our files.
-build_check() { # NAME MAKE-ARGS...
-	local name=$1 b=$dir/build-$1
-	shift
+# Compiler builds in a scratch copy.  A finding is any line with a warning
+# or an error, the compiler's, sparse's or modpost's, but for the kernel
+# Makefile's notice that this host's pahole is not the one that built the
+# kernel (kernel-headers.sh then builds modules without BTF).
+build_check() { # ID NAME KDIR MAKE-ARGS...
+	local id=$1 name=$2 k=$3 b=$dir/build-$1
+	shift 3
 	mkdir -p "$b"
 	cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$TOP/kunit" "$b/"
-	make -C "$kdir" M="$b" "$@" modules >"$dir/$name.out" 2>&1 ||
-		echo "build failed" >>"$dir/$name.out"
-	grep -E "^$b/.*(warning|error):|build failed" "$dir/$name.out" >"$dir/$name.log" || true
-	result "$name build" "$dir/$name.log"
+	make -C "$k" M="$b" -j"$(nproc)" "$@" modules >"$dir/$id.out" 2>&1 ||
+		echo "build failed" >>"$dir/$id.out"
+	grep -iE 'warning:|error:|build failed' "$dir/$id.out" |
+		grep -vxF 'warning: pahole version differs from the one used to build the kernel' \
+			>"$dir/$id.log" || true
+	[ -s "$dir/$id.log" ] || echo "[static] ok: $name: no warning"
+	result "$name" "$dir/$id.log"
 }
-build_check W1 W=1
-build_check sparse C=2
+abi_of() { basename "$(readlink -f "$1")" | sed 's/^linux-headers-//'; }
+build_check W1 "W=1 build on $(abi_of "$kdir")" "$kdir" W=1
+build_check sparse "sparse (C=2) build on $(abi_of "$kdir")" "$kdir" C=2
+
+# Newer kernels, build-tested only: Debian 12's 6.12 (W=1 and sparse) and
+# sid's newest (W=1).  Headers that cannot be had fail their builds.
+for target in 6.12 newest; do
+	hlog=$dir/headers-$target.log
+	if k=$("$TOP/scripts/kernel-headers.sh" "$target" 2>"$hlog"); then
+		cat "$hlog" >&2
+		build_check "W1-$target" "W=1 build on $(abi_of "$k")" "$k" W=1
+		if [ "$target" = 6.12 ]; then
+			build_check "sparse-$target" "sparse (C=2) build on $(abi_of "$k")" "$k" C=2
+		fi
+	else
+		echo "scripts/kernel-headers.sh $target failed" >>"$hlog"
+		result "W=1 build on Debian's $target headers" "$hlog"
+		if [ "$target" = 6.12 ]; then
+			result "sparse (C=2) build on Debian's $target headers" "$hlog"
+		fi
+	fi
+done
 
 # The module's files import one another without a circle
 # (Documentation/internals.md draws the graph), and each stays small.
