@@ -194,6 +194,18 @@ static int child_sigbus(uint8_t *p)
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
 }
 
+/* The function named by the first argument, its node opened in *@fd. */
+static void open_arg0(struct __test_metadata *_metadata, const char **bdf,
+		      int *fd)
+{
+	*fd = -1;
+	*bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, *bdf) TH_LOG("usage: pt_region %s", USAGE);
+	*fd = node_open(*bdf);
+	ASSERT_LE(0, *fd) TH_LOG("open the node of %s: %s", *bdf,
+				 strerror(errno));
+}
+
 /* The node, open; a test maps BAR0, turns decode off or unbinds. */
 FIXTURE(edu) {
 	const char *bdf;
@@ -206,12 +218,7 @@ FIXTURE(edu) {
 
 FIXTURE_SETUP(edu)
 {
-	self->fd = -1;
-	self->bdf = pt_arg(0, NULL);
-	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
-	self->fd = node_open(self->bdf);
-	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
-				      strerror(errno));
+	open_arg0(_metadata, &self->bdf, &self->fd);
 }
 
 FIXTURE_TEARDOWN(edu)
@@ -547,12 +554,7 @@ FIXTURE(config) {
 
 FIXTURE_SETUP(config)
 {
-	self->fd = -1;
-	self->bdf = pt_arg(0, NULL);
-	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_region %s", USAGE);
-	self->fd = node_open(self->bdf);
-	ASSERT_LE(0, self->fd) TH_LOG("open the node of %s: %s", self->bdf,
-				      strerror(errno));
+	open_arg0(_metadata, &self->bdf, &self->fd);
 }
 
 FIXTURE_TEARDOWN(config)

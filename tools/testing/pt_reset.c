@@ -399,6 +399,24 @@ TEST_F_TIMEOUT(hammer, resets_while_another_thread_reads_the_mapping,
 		TH_LOG("the mapping works after");
 }
 
+/*
+ * The function named by the first argument: its header as the host sees
+ * it in @host, then its node opened and attached to a new VM.
+ */
+static void attach_arg0(struct __test_metadata *_metadata, const char **bdf,
+			uint8_t *host, int *fd, int *vm)
+{
+	int err;
+
+	*fd = -1;
+	*vm = -1;
+	*bdf = pt_arg(0, NULL);
+	ASSERT_NE(NULL, *bdf) TH_LOG("usage: pt_reset %s", USAGE);
+	err = sysfs_cfg(*bdf, host, HDR);
+	ASSERT_EQ(0, err) TH_LOG("sysfs config: %s", strerror(err));
+	open_attached(_metadata, *bdf, fd, vm);
+}
+
 /* The function attached, its PM capability, its config header before. */
 FIXTURE(pm) {
 	const char *bdf;
@@ -411,15 +429,7 @@ FIXTURE(pm) {
 
 FIXTURE_SETUP(pm)
 {
-	int err;
-
-	self->fd = -1;
-	self->vm = -1;
-	self->bdf = pt_arg(0, NULL);
-	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_reset %s", USAGE);
-	err = sysfs_cfg(self->bdf, self->host, HDR);
-	ASSERT_EQ(0, err) TH_LOG("sysfs config: %s", strerror(err));
-	open_attached(_metadata, self->bdf, &self->fd, &self->vm);
+	attach_arg0(_metadata, &self->bdf, self->host, &self->fd, &self->vm);
 	self->pm = pt_find_cap(self->fd, PCI_CAP_ID_PM);
 	ASSERT_NE(0u, self->pm) TH_LOG("the PM capability is listed: none");
 }
@@ -541,15 +551,7 @@ FIXTURE(release) {
 
 FIXTURE_SETUP(release)
 {
-	int err;
-
-	self->fd = -1;
-	self->vm = -1;
-	self->bdf = pt_arg(0, NULL);
-	ASSERT_NE(NULL, self->bdf) TH_LOG("usage: pt_reset %s", USAGE);
-	err = sysfs_cfg(self->bdf, self->host, HDR);
-	ASSERT_EQ(0, err) TH_LOG("sysfs config: %s", strerror(err));
-	open_attached(_metadata, self->bdf, &self->fd, &self->vm);
+	attach_arg0(_metadata, &self->bdf, self->host, &self->fd, &self->vm);
 }
 
 FIXTURE_TEARDOWN(release)
