@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test tier, one summary line each, then the total.
+# A guest tier is VARIANT-KERNEL (scripts/guest.sh), KERNEL 6.1 (Debian
+# 12's), 6.12 (Debian 12's other) or newest (Debian unstable's); its
+# summary names the kernel's version: [vtd-7.2].
 #
-#   [static]   W=1, sparse, checkpatch --strict, kernel-doc
-#   [kunit]    KUnit suites on the debug kernel
-#   [vtd]      integration tests, Debian's kernel, Intel VT-d
-#   [amdvi]    integration tests, Debian's kernel, AMD-Vi
-#   [noiommu]  Debian's kernel without an IOMMU: probe must refuse
-#   [nointremap] VT-d without interrupt remapping: attach must refuse
-#              unless allow_unsafe_interrupts=1
-#   [debug]    integration tests on the debug kernel (KASAN, lockdep,
-#              kmemleak, atomic-sleep checks)
+#   [static]          W=1, sparse, checkpatch --strict, kernel-doc, on
+#                     every kernel's headers
+#   [kunit-K]         KUnit suites on the debug kernel (6.1, newest)
+#   [vtd-K]           integration tests, Debian's kernel, Intel VT-d
+#                     (6.1, 6.12, newest)
+#   [amdvi-K]         integration tests, Debian's kernel, AMD-Vi (6.1,
+#                     newest)
+#   [noiommu-6.1]     Debian's kernel without an IOMMU: probe must refuse
+#   [nointremap-6.1]  VT-d without interrupt remapping: attach must refuse
+#                     unless allow_unsafe_interrupts=1
+#   [debug-K]         integration tests on the debug kernel (KASAN,
+#                     lockdep, kmemleak, atomic-sleep checks; 6.1, newest)
 #
-# Set PASSTHRU_TIERS="vtd kunit" to run a subset.  Logs: out/.
+# Set PASSTHRU_TIERS="vtd-6.1 kunit-newest" to run a subset.  Logs: out/.
 #
 # A guest tier that hung the way QEMU 7.2's TCG does (a vCPU's local APIC
 # holds the timer vector in service although no handler runs: see "A
@@ -30,7 +36,7 @@ emulator_hang() {
 }
 
 "$TOP/scripts/deps.sh"
-tiers=${PASSTHRU_TIERS:-static kunit vtd amdvi noiommu nointremap debug}
+tiers=${PASSTHRU_TIERS:-static kunit-6.1 vtd-6.1 amdvi-6.1 noiommu-6.1 nointremap-6.1 debug-6.1 vtd-6.12 kunit-newest vtd-newest amdvi-newest debug-newest}
 start=$(date +%s)
 summary=()
 total_passed=0 total_failed=0 total_skipped=0
@@ -60,10 +66,11 @@ for tier in $tiers; do
 		"${cmd[@]}" 2>&1 | tee "$OUT/$tier.log" || true
 		again=", run twice: $short"
 	fi
-	line=$(grep -E "^\[$tier\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1)
+	# The tier's summary: "[NAME] P passed, F failed[, S skipped]", NAME
+	# the tier's with the kernel's version for newest.
+	line=$(grep -E "^\[[a-z0-9.-]+\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1)
 	[ -n "$line" ] || line="[$tier] 0 passed, 1 failed"
-	# Summary lines: "[tier] P passed, F failed[, S skipped]".
-	read -r p f s < <(sed -E 's/^\[[a-z]+\] ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")
+	read -r p f s < <(sed -E 's/^\[[a-z0-9.-]+\] ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
 	total_skipped=$((total_skipped + ${s:-0}))

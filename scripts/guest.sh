@@ -4,7 +4,11 @@
 #
 #   scripts/guest.sh VARIANT
 #
-# VARIANT    kernel   IOMMU    runs
+# VARIANT is BASE or BASE-KERNEL; KERNEL is 6.1 (the default), 6.12 or
+# newest (Debian unstable's kernel, whatever its version: see
+# scripts/distro-kernel.sh; debug and kunit take 6.1 or newest).
+#
+# BASE       kernel   IOMMU    runs
 # vtd        Debian   VT-d     tools/testing/guest/check.sh
 # amdvi      Debian   AMD-Vi   check.sh
 # noiommu    Debian   none     check.sh (probe must refuse)
@@ -15,7 +19,8 @@
 # demo       Debian   VT-d     demo.sh, on the terminal
 # bench      Debian   VT-d     bench.sh: passthru against vfio-pci
 #
-# Prints "[VARIANT] N passed, N failed" last and exits non-zero on any
+# Prints "[BASE-VERSION] N passed, N failed" last (VERSION the kernel's
+# major.minor, e.g. [vtd-7.2]); logs go to out/VARIANT/.  It exits non-zero on any
 # failed check, a missing end marker (crash, hang) or a kernel splat
 # (BUG, WARNING, KASAN, lockdep, kmemleak...) in the guest's console log.
 #
@@ -25,42 +30,69 @@
 # before its timeout is dumped as hung (scripts/qmp.py).
 . "$(dirname "$0")/common.sh"
 
-variant=${1:?usage: guest.sh vtd|amdvi|noiommu|debug|kunit|demo}
-case $variant in
+variant=${1:?usage: guest.sh BASE[-6.1|-6.12|-newest], BASE one of vtd amdvi noiommu nointremap debug kunit demo bench}
+base=${variant%%-*}
+kernel=6.1
+[ "$base" = "$variant" ] || kernel=${variant#*-}
+case $base in
 vtd | amdvi | noiommu | nointremap | demo | bench) flavour=distro ;;
 debug | kunit) flavour=debug ;;
 *) die "unknown variant $variant" ;;
 esac
+case $flavour-$kernel in
+distro-6.1 | distro-6.12 | distro-newest | debug-6.1 | debug-newest) ;;
+*) die "no $flavour kernel '$kernel' (variant $variant)" ;;
+esac
 
-# Kernel and module build tree of the flavour.
+# Kernel and module build tree.
 if [ $flavour = distro ]; then
-	kdir=$("$TOP/scripts/distro-kernel.sh")
-	kernel=$(ls "$kdir"/boot/vmlinuz-*)
+	kdir=$("$TOP/scripts/distro-kernel.sh" "$kernel")
+	image=$(ls "$kdir"/boot/vmlinuz-*)
 	modsrc=$kdir/headers
-	abi=${kernel##*/vmlinuz-}
-	mods=$kdir/lib/modules/$abi/kernel
-	extra_mods=("$mods/drivers/net/ethernet/intel/e1000/e1000.ko"
-		"$mods/drivers/net/ethernet/intel/e1000e/e1000e.ko")
-	# vfio-pci, the baseline of the benchmarks, in load order.
-	[ "$variant" = bench ] && extra_mods+=("$mods/virt/lib/irqbypass.ko"
-		"$mods/drivers/vfio/vfio.ko" "$mods/drivers/vfio/vfio_virqfd.ko"
-		"$mods/drivers/vfio/vfio_iommu_type1.ko"
-		"$mods/drivers/vfio/pci/vfio-pci-core.ko"
-		"$mods/drivers/vfio/pci/vfio-pci.ko")
+	abi=${image##*/vmlinuz-}
+	moddir=$kdir/lib/modules/$abi
+	# Host drivers of the test bed; vfio-pci, the benchmarks' baseline.
+	wanted=(e1000 e1000e)
+	[ "$base" = bench ] && wanted+=(vfio_iommu_type1 vfio-pci)
 else
-	kdir=$("$TOP/scripts/debug-kernel.sh")
-	kernel=$kdir/arch/x86/boot/bzImage
+	kdir=$("$TOP/scripts/debug-kernel.sh" "$kernel")
+	image=$kdir/arch/x86/boot/bzImage
 	modsrc=$kdir
-	extra_mods=()
+	moddir=
+	wanted=()
 fi
+# The summary names the kernel: [vtd-6.1], [vtd-7.2].
+release=$(make -s -C "$modsrc" kernelrelease 2>/dev/null) ||
+	die "cannot tell the kernel release of $modsrc"
+label=$base-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$release")
+
+# mod_files NAME: the module files of NAME and of everything it depends
+# on (modules.dep), each once, dependencies first.
+mod_files() {
+	awk -v want="$*" '
+	function norm(p,  n) { n = p; sub(/.*\//, "", n); sub(/\.ko(\.[gx]z|\.zst)?$/, "", n); gsub(/-/, "_", n); return n }
+	function add(n,  i, d, k) {
+		if (n in seen) return
+		seen[n] = 1
+		k = split(deps[n], d, " ")
+		for (i = k; i >= 1; i--) add(norm(d[i]))
+		print file[n]
+	}
+	{ sub(/:$/, "", $1); n = norm($1); file[n] = $1; deps[n] = ""
+	  for (i = 2; i <= NF; i++) deps[n] = deps[n] " " $i }
+	END { k = split(want, w, " ")
+	      for (i = 1; i <= k; i++) { n = w[i]; gsub(/-/, "_", n)
+		if (!(n in file)) { print "missing " n > "/dev/stderr"; exit 1 }
+		add(n) } }' "$moddir/modules.dep"
+}
 
 # passthru.ko (and passthru_kunit.ko where the kernel has KUnit), built in
 # a copy of the sources so that the two flavours do not share objects.
-build=$OUT/build-$flavour
+build=$OUT/build-$flavour-$kernel
 mkdir -p "$build"
 cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$TOP/kunit" "$build/"
-make -s -C "$modsrc" M="$build" modules >"$OUT/build-$flavour.log" 2>&1 ||
-	{ cat "$OUT/build-$flavour.log" >&2; die "module build failed for $flavour"; }
+make -s -C "$modsrc" M="$build" modules >"$build.log" 2>&1 ||
+	{ cat "$build.log" >&2; die "module build failed for $flavour $release"; }
 
 # Static test programs, and the NVMe example on libpassthru.
 mkdir -p "$OUT/bin"
@@ -75,7 +107,7 @@ for prog in tools/examples/nvme-read; do
 done
 
 # The initramfs: busybox, /init, the test scripts, programs and modules.
-root=$OUT/root-$flavour
+root=$OUT/root-$flavour-$kernel
 rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
 for prog in pt_test pt_dma pt_region pt_reset pt_irq pt_isol pt_fuzz pt_failnth pt_race pt_bench pt_uapi nvme-read pt_lib passthru; do
@@ -85,8 +117,25 @@ cp "$TOP/tools/testing/guest/init" "$root/init"
 chmod +x "$root/init"
 cp "$TOP"/tools/testing/guest/*.sh "$TOP"/tools/testing/guest/*.awk "$root/tests/"
 find "$build" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
-for m in "${extra_mods[@]}"; do cp "$m" "$root/lib/modules/"; done
-initrd=$OUT/initramfs-$flavour.cpio
+# The host drivers, uncompressed (busybox insmod), named as /proc/modules
+# names them; NAME.deps lists NAME and what it needs, in load order
+# (load_module in tools/testing/guest/lib.sh reads it).
+for w in "${wanted[@]}"; do
+	files=$(mod_files "$w") || die "$w is not among the modules of $moddir"
+	w=${w//-/_}
+	for f in $files; do
+		n=${f##*/}
+		n=${n%%.ko*}
+		n=${n//-/_}
+		case $f in
+		*.ko.xz) xz -dc "$moddir/$f" >"$root/lib/modules/$n.ko" ;;
+		*.ko.zst) zstd -qdc "$moddir/$f" >"$root/lib/modules/$n.ko" ;;
+		*) cp "$moddir/$f" "$root/lib/modules/$n.ko" ;;
+		esac
+		echo "$n" >>"$root/lib/modules/$w.deps"
+	done
+done
+initrd=$OUT/initramfs-$flavour-$kernel.cpio
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"
 
 # The machine.
@@ -97,11 +146,11 @@ if ! head -c 24 "$nvme_img" 2>/dev/null | grep -q '^lba 00000000 byte 000 ok'; t
 		die "cannot write $nvme_img"
 fi
 qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot -smp 2 -cpu max
-	-kernel "$kernel" -initrd "$initrd")
+	-kernel "$image" -initrd "$initrd")
 # SysRq for scripts/qmp.py's dump of a hung guest, and no KASLR so that
 # the RIPs it dumps read against the kernel's System.map.
-append="console=ttyS0 panic=-1 sysrq_always_enabled nokaslr pt.variant=$variant"
-case $variant in
+append="console=ttyS0 panic=-1 sysrq_always_enabled nokaslr pt.variant=$base"
+case $base in
 noiommu) qemu+=(-M q35 -m 1G) ;;
 nointremap) qemu+=(-M q35 -m 1G -device intel-iommu,intremap=off)
 	append+=" intel_iommu=on" ;;
@@ -113,18 +162,18 @@ bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
 	-device intel-iommu,intremap=on,caching-mode=on)
 	append+=" intel_iommu=on" ;;
 esac
-[ $variant = kunit ] && append+=" printk.time=0"
+[ $base = kunit ] && append+=" printk.time=0"
 # The fault-injection sweep fails slab allocations of these caches only
 # (tools/testing/pt_failnth.c says why); the flag costs nothing otherwise.
 [ $flavour = debug ] && append+=" slub_debug=A,kmalloc-cg-*"
 qemu+=(-device edu,addr=03.0)
-case $variant in
+case $base in
 bench) qemu+=(-object memory-backend-ram,id=shm,size=256M,share=on
 	-device ivshmem-plain,memdev=shm,addr=09.0
 	-drive if=none,id=nvm,file="$nvme_img",format=raw
 	-device nvme,serial=passthru0,drive=nvm,addr=05.0) ;;
 esac
-case $variant in
+case $base in
 noiommu | nointremap | kunit | bench) ;;
 *)
 	qemu+=(-device pci-testdev,addr=04.0
@@ -140,7 +189,7 @@ noiommu | nointremap | kunit | bench) ;;
 		-device edu,bus=rp2,addr=00.0,id=hp0) ;;
 esac
 
-case $variant in
+case $base in
 demo) mode=demo ;;
 kunit) mode=kunit ;;
 bench) mode=bench ;;
@@ -159,7 +208,7 @@ fi
 
 dir=$OUT/$variant
 rm -rf "$dir" && mkdir -p "$dir"
-log "booting $variant guest; logs in $dir"
+log "booting $variant guest ($release); logs in $dir"
 timeout_s=300
 [ $flavour = debug ] && timeout_s=900
 [ $mode = bench ] && timeout_s=1800
@@ -191,4 +240,4 @@ if [ $mode = bench ]; then
 		die "the benchmark printed no result; see $dir/results.log and console.log"
 	exit 0
 fi
-exec "$TOP/scripts/judge.sh" "$variant" "$dir"
+exec "$TOP/scripts/judge.sh" "$label" "$dir"

@@ -34,56 +34,18 @@
 
 target=${1:-}
 case $target in
-6.12)
-	suite=bookworm-security uri=http://deb.debian.org/debian-security
-	pattern='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$'
-	;;
-newest)
-	suite=sid uri=http://deb.debian.org/debian
-	pattern='^linux-headers-[0-9]+\.[0-9]+[^-]*-amd64$'
-	;;
+6.12) pattern='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
+newest) pattern='^linux-headers-[0-9]+\.[0-9]+[^-]*-amd64$' ;;
 *) die "usage: $0 6.12|newest" ;;
 esac
 
 base=$CACHE/kernel-headers
-state=$base/apt/$suite
-mkdir -p "$state/sources.list.d" "$state/lists/partial" "$state/cache/archives/partial"
+mkdir -p "$base"
 # One preparation at a time: two checkouts may run their static tiers at once.
 exec 9>"$base/.lock"
 flock 9
-
-# apt-get or apt-cache on $suite alone, blind to the host's sources and
-# installed packages.  sid's Release as served here can be past its
-# Valid-Until.
-sapt() {
-	local cmd=$1
-	shift
-	"$cmd" -o Dir::Etc::sourcelist=/dev/null \
-		-o Dir::Etc::sourceparts="$state/sources.list.d" \
-		-o Dir::State::Lists="$state/lists" -o Dir::State::status=/dev/null \
-		-o Dir::Cache="$state/cache" -o APT::Architecture=amd64 \
-		-o APT::Architectures=amd64 -o Acquire::Languages=none \
-		-o Acquire::Check-Valid-Until=false "$@"
-}
-
-cat >"$state/sources.list.d/$suite.sources" <<EOF
-Types: deb
-URIs: $uri
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-stamp=$state/lists/.updated
-if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	log "updating the package lists of $suite ($uri)"
-	if sapt apt-get update --error-on=any >"$state/update.log" 2>&1; then
-		touch "$stamp"
-	elif [ -f "$stamp" ]; then
-		log "warning: apt-get update of $suite failed (see $state/update.log); using the lists of $(date -r "$stamp" +%F)"
-	else
-		die "apt-get update of $suite failed, see $state/update.log"
-	fi
-fi
+. "$TOP/scripts/suite-apt.sh"
+suite_apt "$target"
 
 hdr=$(sapt apt-cache pkgnames linux-headers- | grep -E "$pattern" | sort -V | tail -n1) || true
 [ -n "$hdr" ] || die "no package of $suite's lists matches $pattern"
@@ -209,6 +171,7 @@ outside=$(cat "$s"/.*.cmd | grep -ohE '(/[^ :=/]+)*/usr/(src/linux-headers|lib/l
 	done)
 [ -z "$outside" ] || fail "a trivial module built against $kdir used files outside it: $outside"
 rm -rf "$s"
+printf '%s %s\n' "$abi" "$ver" >"$dir/.package"
 touch "$dir/.done"
 # Older trees of this target (other versions, other fixups) go.
 for old in "$base/$target"/*; do

@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +113,20 @@ static inline unsigned int pt_find_cap(int fd, uint8_t id)
 		pos = cap[1];
 	}
 	return 0;
+}
+
+/*
+ * Whether the running kernel is @major.@minor or later (uname's release);
+ * for the few checks whose right answer moved between kernels.
+ */
+static inline int pt_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 /*

@@ -16,8 +16,8 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 insmod $PT
-for m in irqbypass vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core vfio-pci; do
-	insmod /lib/modules/$m.ko || echo "# insmod $m failed"
+for m in vfio_iommu_type1 vfio_pci; do
+	load_module $m || echo "# insmod $m failed"
 done
 echo $((mib / 2 + 8)) >/proc/sys/vm/nr_hugepages
 echo "# $(cat /sys/kernel/mm/transparent_hugepage/enabled) THP; $(cat /proc/sys/vm/nr_hugepages) hugepages"

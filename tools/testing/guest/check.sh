@@ -46,8 +46,8 @@ fi
 
 # The test bed: an edu and an e1000 behind a PCIe-to-PCI bridge share the
 # bridge's IOMMU group; e1000 has its host driver.
-[ -f /lib/modules/e1000.ko ] && insmod /lib/modules/e1000.ko
-[ -f /lib/modules/e1000e.ko ] && insmod /lib/modules/e1000e.ko
+load_module e1000
+load_module e1000e
 expect "testbed: e1000 behind the bridge is driven by e1000" \
 	test "$(driver_of "$E1000")" = e1000
 expect "testbed: bridge, edu and e1000 share one IOMMU group" \

@@ -7,6 +7,7 @@ dmesg -n 1
 ok=1
 
 say "1. The host: an IOMMU, and the NVMe disk we will hand to a VM"
+echo "Kernel: Linux $(uname -r), Debian's package (make demo PT_DEMO_KERNEL=6.1 or 6.12 boots another)"
 explain "This guest plays the host.  QEMU gives it an Intel VT-d IOMMU with interrupt remapping, an NVMe controller whose 16 MiB disk QEMU serves from a file made of records like 'lba 00000007 byte 064 ok', and an edu test device."
 dmesg | grep -m 2 -E "DMAR: (IOMMU enabled|Intel\(R\) Virtualization)"
 echo "NVMe $NVME: IOMMU group $(group_of $NVME), host driver: $(driver_of $NVME | grep . || echo none)"

@@ -118,14 +118,23 @@ wait_for() {
 	"$@"
 }
 
+# load_module NAME: insmod a host driver that scripts/guest.sh put in
+# /lib/modules, after the modules it needs (NAME.deps lists them all, in
+# load order); nothing for one already loaded or not in this guest.
+# Returns insmod's status.
+load_module() {
+	[ -f /lib/modules/$1.deps ] || return 0
+	for _m in $(cat /lib/modules/$1.deps); do
+		grep -q "^$_m " /proc/modules || insmod /lib/modules/$_m.ko || return
+	done
+}
+
 # needs_testbed: what every area needs, for an area run alone (pt.mode=
 # AREA): the host drivers of the test bed, passthru holding every edu.
 # Under check.sh, its setup did this already.
 needs_testbed() {
-	grep -q '^e1000 ' /proc/modules || { [ -f /lib/modules/e1000.ko ] &&
-		insmod /lib/modules/e1000.ko; }
-	grep -q '^e1000e ' /proc/modules || { [ -f /lib/modules/e1000e.ko ] &&
-		insmod /lib/modules/e1000e.ko; }
+	load_module e1000
+	load_module e1000e
 	grep -q '^passthru ' /proc/modules || insmod $PT ids=1234:11e8
 }
 
