@@ -201,6 +201,7 @@ append+=" pt.mode=$mode ${PT_BENCH_APPEND:-} ${PT_APPEND:-}"
 
 if [ $mode = demo ]; then
 	append+=" quiet"
+	log "booting the demo on Debian's $release (QEMU, TCG, VT-d)"
 	# QEMU's own warnings (the IOMMU blocking DMA on purpose) go to a file.
 	exec timeout 300 "${qemu[@]}" -append "$append" -serial stdio \
 		2>"$OUT/demo-qemu.log"
