@@ -14,9 +14,15 @@
 #   make lib-install   install them, the header and the uAPI header
 #   make tools         the passthru command, out/bin/passthru
 #   make tools-install install it and its man page
+#
+# The lib and tools rules add CPPFLAGS, CFLAGS and LDFLAGS from the
+# environment or the command line (debian/rules passes Debian's hardening
+# flags that way).  LIB_SUBDIR is where libraries go under PREFIX (Debian:
+# lib/x86_64-linux-gnu).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
+LIB_SUBDIR ?= lib
 LIB_VERSION := 0.1
 LIBDIR := out/lib
 LIB_CFLAGS := -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude/uapi -Itools/lib
@@ -49,34 +55,36 @@ lib: $(LIBDIR)/libpassthru.a $(LIBDIR)/libpassthru.so $(LIBDIR)/libpassthru.pc
 
 $(LIBDIR)/libpassthru.o: tools/lib/libpassthru.c tools/lib/libpassthru.h include/uapi/linux/passthru.h
 	mkdir -p $(LIBDIR)
-	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBDIR)/libpassthru.a: $(LIBDIR)/libpassthru.o
 	$(AR) rcs $@ $^
 
 $(LIBDIR)/libpassthru.so: $(LIBDIR)/libpassthru.o
-	$(CC) -shared -Wl,-soname,libpassthru.so.0 -o $@ $^
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,-soname,libpassthru.so.0 -o $@ $^
 
 $(LIBDIR)/libpassthru.pc: tools/lib/libpassthru.pc.in
 	mkdir -p $(LIBDIR)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< >$@
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIB_SUBDIR@|$(LIB_SUBDIR)|' \
+		-e 's|@VERSION@|$(LIB_VERSION)|' $< >$@
 
 tools: out/bin/passthru
 
 CLI_SRC := $(wildcard tools/passthru/*.c)
 out/bin/passthru: $(CLI_SRC) tools/passthru/passthru.h include/uapi/linux/passthru.h
 	mkdir -p out/bin
-	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -o $@ $(CLI_SRC)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude/uapi $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $(CLI_SRC)
 
 tools-install: tools
 	install -D -m 755 out/bin/passthru $(DESTDIR)$(PREFIX)/sbin/passthru
 	install -D -m 644 tools/passthru/passthru.8 $(DESTDIR)$(PREFIX)/share/man/man8/passthru.8
 
 lib-install: lib
-	install -D -m 644 $(LIBDIR)/libpassthru.a $(DESTDIR)$(PREFIX)/lib/libpassthru.a
-	install -D -m 755 $(LIBDIR)/libpassthru.so $(DESTDIR)$(PREFIX)/lib/libpassthru.so.0
-	ln -sf libpassthru.so.0 $(DESTDIR)$(PREFIX)/lib/libpassthru.so
-	install -D -m 644 $(LIBDIR)/libpassthru.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libpassthru.pc
+	install -D -m 644 $(LIBDIR)/libpassthru.a $(DESTDIR)$(PREFIX)/$(LIB_SUBDIR)/libpassthru.a
+	install -D -m 755 $(LIBDIR)/libpassthru.so $(DESTDIR)$(PREFIX)/$(LIB_SUBDIR)/libpassthru.so.0
+	ln -sf libpassthru.so.0 $(DESTDIR)$(PREFIX)/$(LIB_SUBDIR)/libpassthru.so
+	install -D -m 644 $(LIBDIR)/libpassthru.pc $(DESTDIR)$(PREFIX)/$(LIB_SUBDIR)/pkgconfig/libpassthru.pc
 	install -D -m 644 tools/lib/libpassthru.h $(DESTDIR)$(PREFIX)/include/libpassthru.h
 	install -D -m 644 include/uapi/linux/passthru.h $(DESTDIR)$(PREFIX)/include/linux/passthru.h
 
