@@ -14,6 +14,8 @@
 #   make lib-install   install them, the header and the uAPI header
 #   make tools         the passthru command, out/bin/passthru
 #   make tools-install install it and its man page
+#   make deb           the Debian packages passthru-dkms and passthru-tools,
+#                      in out/deb (scripts/deb.sh)
 #
 # The lib and tools rules add CPPFLAGS, CFLAGS and LDFLAGS from the
 # environment or the command line (debian/rules passes Debian's hardening
@@ -23,7 +25,8 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 LIB_SUBDIR ?= lib
-LIB_VERSION := 0.1
+# The version has one place: the first line of debian/changelog.
+LIB_VERSION := $(shell sed -n '1s/^passthru (\([^)-]*\).*/\1/p' debian/changelog)
 LIBDIR := out/lib
 LIB_CFLAGS := -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude/uapi -Itools/lib
 
@@ -41,6 +44,9 @@ clean:
 
 check:
 	scripts/check.sh
+
+deb:
+	scripts/deb.sh
 
 demo:
 	scripts/demo.sh
@@ -88,4 +94,4 @@ lib-install: lib
 	install -D -m 644 tools/lib/libpassthru.h $(DESTDIR)$(PREFIX)/include/libpassthru.h
 	install -D -m 644 include/uapi/linux/passthru.h $(DESTDIR)$(PREFIX)/include/linux/passthru.h
 
-.PHONY: all modules install clean check demo bench fuzz lib lib-install tools tools-install
+.PHONY: all modules install clean check deb demo bench fuzz lib lib-install tools tools-install
