@@ -8,6 +8,7 @@ pkgs=(
 	gcc make libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod
 	python3 linux-headers-amd64 linux-source-6.1 qemu-system-x86
 	busybox-static sparse pahole
+	build-essential dpkg-dev debhelper dh-dkms dkms lintian pkgconf
 )
 missing=()
 for p in "${pkgs[@]}"; do
