@@ -7,6 +7,9 @@
 #
 #   [static]          W=1, sparse, checkpatch --strict, kernel-doc, on
 #                     every kernel's headers
+#   [pkg]             the Debian packages (make deb): lintian, their files,
+#                     libpassthru through pkg-config, DKMS builds for 6.1
+#                     and 6.12; host only
 #   [kunit-K]         KUnit suites on the debug kernel (6.1, newest)
 #   [vtd-K]           integration tests, Debian's kernel, Intel VT-d
 #                     (6.1, 6.12, newest)
@@ -36,25 +39,26 @@ emulator_hang() {
 }
 
 "$TOP/scripts/deps.sh"
-tiers=${PASSTHRU_TIERS:-static kunit-6.1 vtd-6.1 amdvi-6.1 noiommu-6.1 nointremap-6.1 debug-6.1 vtd-6.12 kunit-newest vtd-newest amdvi-newest debug-newest}
+tiers=${PASSTHRU_TIERS:-static pkg kunit-6.1 vtd-6.1 amdvi-6.1 noiommu-6.1 nointremap-6.1 debug-6.1 vtd-6.12 kunit-newest vtd-newest amdvi-newest debug-newest}
 start=$(date +%s)
 summary=()
 total_passed=0 total_failed=0 total_skipped=0
 
 for tier in $tiers; do
 	t0=$(date +%s)
-	if [ "$tier" = static ]; then
-		cmd=("$TOP/scripts/static.sh")
-	else
-		cmd=("$TOP/scripts/guest.sh" "$tier")
-	fi
+	guest=
+	case $tier in
+	static) cmd=("$TOP/scripts/static.sh") ;;
+	pkg) cmd=("$TOP/scripts/pkg.sh") ;;
+	*) cmd=("$TOP/scripts/guest.sh" "$tier") guest=1 ;;
+	esac
 	# A failing tier is counted below; the other tiers still run.
 	"${cmd[@]}" 2>&1 | tee "$OUT/$tier.log" || true
 	again= why= short=
-	if [ "$tier" != static ] && emulator_hang "$OUT/$tier"; then
+	if [ -n "$guest" ] && emulator_hang "$OUT/$tier"; then
 		why="the guest hung with a timer interrupt stuck in service in its local APIC (QEMU 7.2's TCG; Documentation/testing.md)"
 		short="the first hung in QEMU"
-	elif [ "$tier" != static ] && grep -q '^\[guest.sh\] qemu exited with 139 ' "$OUT/$tier.log"; then
+	elif [ -n "$guest" ] && grep -q '^\[guest.sh\] qemu exited with 139 ' "$OUT/$tier.log"; then
 		why="QEMU died of a segmentation fault"
 		short="QEMU crashed in the first"
 	fi
