@@ -151,11 +151,14 @@ testbed_state() {
 
 # area NAME ... area_end: a group of checks that leaves the test bed as it
 # found it; area_end checks that it did.
+# area_end also notes how long the area took (a KTAP comment).
 area() {
 	_area=$1
+	_area_t0=$(cut -d. -f1 /proc/uptime)
 	testbed_state >/tmp/area.before
 }
 area_end() {
+	echo "# $_area: $(($(cut -d. -f1 /proc/uptime) - _area_t0)) s"
 	testbed_state >/tmp/area.after
 	expect "$_area: leaves the test bed as it found it" \
 		cmp -s /tmp/area.before /tmp/area.after
