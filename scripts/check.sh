@@ -72,7 +72,7 @@ for tier in $tiers; do
 	fi
 	# The tier's summary: "[NAME] P passed, F failed[, S skipped]", NAME
 	# the tier's with the kernel's version for newest.
-	line=$(grep -E "^\[[a-z0-9.-]+\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1)
+	line=$(grep -E "^\[[a-z0-9.-]+\] [0-9]+ passed, [0-9]+ failed" "$OUT/$tier.log" | tail -n 1) || true
 	[ -n "$line" ] || line="[$tier] 0 passed, 1 failed"
 	read -r p f s < <(sed -E 's/^\[[a-z0-9.-]+\] ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")
 	total_passed=$((total_passed + p))
