@@ -61,9 +61,10 @@ static int group_members(const char *group)
 static void doctor_vm_node(void)
 {
 	const char *node = "/dev/passthru/vm";
+	char path[PATH_MAX];
 	struct stat st;
 
-	if (stat(node, &st)) {
+	if (kpath(path, sizeof(path), "%s", node) || stat(path, &st)) {
 		report("fail", "VM node", "%s: %s", node, strerror(errno));
 		return;
 	}
@@ -88,7 +89,7 @@ static void doctor_host(void)
 	attr(cmdline, sizeof(cmdline), "/proc/cmdline");
 	if (iommus) {
 		report("ok", "IOMMU", "%d IOMMU unit(s) active (%s)", iommus,
-		       !access("/sys/class/iommu/dmar0", F_OK) ? "Intel VT-d" :
+		       kexists("/sys/class/iommu/dmar0") ? "Intel VT-d" :
 		       "AMD-Vi or other");
 	} else if (strstr(cmdline, "intel_iommu=off") ||
 		   strstr(cmdline, "amd_iommu=off")) {
@@ -109,7 +110,7 @@ static void doctor_host(void)
 	else
 		report("fail", "interrupt remapping", "needs an IOMMU first");
 
-	if (access("/sys/module/passthru", F_OK)) {
+	if (!kexists("/sys/module/passthru")) {
 		report("fail", "passthru module",
 		       "not loaded: insmod passthru.ko (or modprobe passthru)");
 		return;
@@ -135,12 +136,12 @@ static void doctor_alias(const char *bdf, const char *what)
 
 	if (has_cap(bdf, PCI_CAP_ID_EXP))
 		return;
-	snprintf(path, sizeof(path), SYS_PCI "/%s", bdf);
+	kpath(path, sizeof(path), SYS_PCI "/%s", bdf);
 	slash = realpath(path, parent) ? strrchr(parent, '/') : NULL;
 	if (!slash)
 		return;
 	*slash = '\0';
-	attr(pclass, sizeof(pclass), "%s/class", parent);
+	attr_at(pclass, sizeof(pclass), parent, "class");
 	if (!strncmp(pclass, "0x0604", 6) &&
 	    has_cap(strrchr(parent, '/') + 1, PCI_CAP_ID_EXP))
 		report("warn", what,
@@ -155,8 +156,8 @@ static void doctor_bars(const char *bdf, const char *what)
 	FILE *res;
 	int bar = 0;
 
-	snprintf(path, sizeof(path), SYS_PCI "/%s/resource", bdf);
-	res = fopen(path, "r");
+	kpath(path, sizeof(path), SYS_PCI "/%s/resource", bdf);
+	res = fopen(path, "re");
 	while (res && fgets(line, sizeof(line), res)) {
 		if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) == 3 &&
 		    end > start) {
@@ -236,7 +237,7 @@ int cmd_doctor(const struct command *cmd, int argc, char **argv)
 	(void)cmd;
 	if (json)
 		j_begin('[');
-	if (access(SYS_PCI, F_OK))
+	if (!kexists(SYS_PCI))
 		report("fail", "PCI", "this system has no PCI bus in sysfs");
 	doctor_host();
 	for (i = 0; i < argc; i++) {

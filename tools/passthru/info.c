@@ -143,8 +143,8 @@ int cmd_info(const struct command *cmd, int argc, char **argv)
 			    safe(argv[0], buf, sizeof(buf)));
 		return EXIT_USAGE;
 	}
-	snprintf(path, sizeof(path), "/dev/passthru/%s", bdf);
-	fd = open(path, O_RDWR);
+	kpath(path, sizeof(path), "/dev/passthru/%s", bdf);
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "passthru: %s: %s\n", path,
 			errno == ENOENT ? "passthru does not hold it (passthru bind)" :

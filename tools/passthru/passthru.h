@@ -67,6 +67,14 @@ struct func {
 };
 
 void copy_str(char *dst, size_t len, const char *src);
+int kpath(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int kexists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fake_root(void);
+int join(char *buf, size_t len, const char *dir, const char *leaf);
+int has_entry(const char *dir, const char *leaf);
+char *attr_path(char *buf, size_t len, const char *path);
+char *attr_at(char *buf, size_t len, const char *dir, const char *leaf);
 char *attr(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *link_name(char *buf, size_t len, const char *fmt, ...)
@@ -80,8 +88,8 @@ char **list_funcs(int *n);
 void free_funcs(char **names, int n);
 int group_blocker(const char *group, const char *except, char *who,
 		  char *drv, size_t len);
-int count_dir(const char *path);
-int file_has(const char *path, const char *needle);
+int count_dir(const char *kernel_path);
+int file_has(const char *kernel_path, const char *needle);
 int has_cap(const char *bdf, int id);
 
 /* out.c */

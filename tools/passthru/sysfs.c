@@ -2,7 +2,10 @@
 /*
  * sysfs for the passthru command: attributes, links, the PCI functions
  * and their IOMMU groups, and checked PCI addresses.  Every path is built
- * from a validated address or a directory entry of sysfs itself.
+ * from a validated address or a directory entry of sysfs itself, and a
+ * path that does not fit its buffer is no path (never a cut one).  The
+ * kernel's files (/sys, /proc, /dev) are read under PASSTHRU_SYSROOT
+ * when it is set: scripts/cli-test.sh builds fake trees there.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -29,19 +32,95 @@ void copy_str(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* Read a sysfs attribute into @buf, newline stripped; "" if absent. */
-char *attr(char *buf, size_t len, const char *fmt, ...)
+/*
+ * The directory that stands for / when the command reads the kernel's
+ * files (/sys, /proc, /dev): PASSTHRU_SYSROOT, for the fake trees of
+ * scripts/cli-test.sh, or "" (the real ones).
+ */
+static const char *sys_root(void)
+{
+	const char *root = getenv("PASSTHRU_SYSROOT");
+
+	return root ? root : "";
+}
+
+/* Whether the kernel's files are a fake tree's (no netlink then). */
+int fake_root(void)
+{
+	return sys_root()[0] != '\0';
+}
+
+static int vkpath(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	const char *root = sys_root();
+	size_t n = strlen(root);
+	int m;
+
+	buf[0] = '\0';
+	if (n >= len)
+		return -1;
+	memcpy(buf, root, n);
+	m = vsnprintf(buf + n, len - n, fmt, ap);
+	if (m < 0 || (size_t)m >= len - n) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * @fmt, a path of the kernel's files, under the root (sys_root()) in
+ * @buf.  Returns 0, or -1 and "" in @buf when it does not fit: a cut
+ * path would name another file.
+ */
+int kpath(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vkpath(buf, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* @dir/@leaf in @buf; 0, or -1 and "" when it does not fit. */
+int join(char *buf, size_t len, const char *dir, const char *leaf)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, leaf);
+
+	if (n < 0 || (size_t)n >= len) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether @dir (a resolved path) has an entry @leaf. */
+int has_entry(const char *dir, const char *leaf)
 {
 	char path[PATH_MAX];
-	va_list ap;
+
+	return !join(path, sizeof(path), dir, leaf) && !access(path, F_OK);
+}
+
+/* Read the file @leaf of @dir (a resolved path), as attr_path(). */
+char *attr_at(char *buf, size_t len, const char *dir, const char *leaf)
+{
+	char path[PATH_MAX];
+
+	join(path, sizeof(path), dir, leaf);
+	return attr_path(buf, len, path);
+}
+
+/* Read the file at @path into @buf, newline stripped; "" if absent. */
+char *attr_path(char *buf, size_t len, const char *path)
+{
 	ssize_t n;
 	int fd;
 
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
 	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return buf;
 	n = read(fd, buf, len - 1);
@@ -54,6 +133,31 @@ char *attr(char *buf, size_t len, const char *fmt, ...)
 	return buf;
 }
 
+/* Read a sysfs attribute into @buf, newline stripped; "" if absent. */
+char *attr(char *buf, size_t len, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vkpath(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return attr_path(buf, len, path);
+}
+
+/* Whether a file of the kernel's is there (under the root). */
+int kexists(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vkpath(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return !ret && !access(path, F_OK);
+}
+
 /* The last path component of a symlink, or "" if none. */
 char *link_name(char *buf, size_t len, const char *fmt, ...)
 {
@@ -63,7 +167,7 @@ char *link_name(char *buf, size_t len, const char *fmt, ...)
 	char *slash;
 
 	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
+	vkpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	buf[0] = '\0';
 	n = readlink(path, target, sizeof(target) - 1);
@@ -75,7 +179,11 @@ char *link_name(char *buf, size_t len, const char *fmt, ...)
 	return buf;
 }
 
-/* Write @value to a sysfs attribute; 0 or a negative errno. */
+/*
+ * Write @value to a sysfs attribute; 0 or a negative errno.  Truncating,
+ * as a shell's ">" does: sysfs ignores it, a fake tree's file holds
+ * the last value written.
+ */
 int write_attr(const char *value, const char *fmt, ...)
 {
 	char path[PATH_MAX];
@@ -84,9 +192,11 @@ int write_attr(const char *value, const char *fmt, ...)
 	int fd;
 
 	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
+	n = vkpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	fd = open(path, O_WRONLY);
+	if (n)
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, strlen(value));
@@ -143,10 +253,7 @@ int parse_bdf(const char *arg, char *bdf)
 
 int exists(const char *bdf)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), SYS_PCI "/%s", bdf);
-	return !access(path, F_OK);
+	return kexists(SYS_PCI "/%s", bdf);
 }
 
 /*
@@ -187,11 +294,13 @@ static int bdf_cmp(const void *a, const void *b)
  */
 char **list_funcs(int *n)
 {
-	DIR *d = opendir(SYS_PCI);
-	char **names = NULL, **more;
+	char **names = NULL, **more, path[PATH_MAX];
 	struct dirent *e;
 	int cap = 0;
+	DIR *d;
 
+	kpath(path, sizeof(path), SYS_PCI);
+	d = opendir(path);
 	*n = 0;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -242,7 +351,7 @@ int group_blocker(const char *group, const char *except, char *who,
 	DIR *d;
 	int found = 0;
 
-	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", group);
+	kpath(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", group);
 	d = opendir(path);
 	while (d && !found && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, except))
@@ -259,12 +368,16 @@ int group_blocker(const char *group, const char *except, char *who,
 	return found;
 }
 
-int count_dir(const char *path)
+/* The entries of a directory of the kernel's (a path under the root). */
+int count_dir(const char *kernel_path)
 {
-	DIR *d = opendir(path);
+	char path[PATH_MAX];
 	struct dirent *e;
 	int n = 0;
+	DIR *d;
 
+	kpath(path, sizeof(path), "%s", kernel_path);
+	d = opendir(path);
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.')
 			n++;
@@ -273,12 +386,15 @@ int count_dir(const char *path)
 	return n;
 }
 
-int file_has(const char *path, const char *needle)
+/* Whether a file of the kernel's (under the root) has @needle in a line. */
+int file_has(const char *kernel_path, const char *needle)
 {
-	char line[4096];
-	FILE *f = fopen(path, "r");
+	char line[4096], path[PATH_MAX];
 	int found = 0;
+	FILE *f;
 
+	kpath(path, sizeof(path), "%s", kernel_path);
+	f = fopen(path, "re");
 	while (f && !found && fgets(line, sizeof(line), f))
 		found = !!strstr(line, needle);
 	if (f)
@@ -298,8 +414,8 @@ int has_cap(const char *bdf, int id)
 	int fd, pos, guard = MAX_CAPS;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), SYS_PCI "/%s/config", bdf);
-	fd = open(path, O_RDONLY);
+	kpath(path, sizeof(path), SYS_PCI "/%s/config", bdf);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	n = fd < 0 ? 0 : read(fd, cfg, sizeof(cfg));
 	if (fd >= 0)
 		close(fd);
