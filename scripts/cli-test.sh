@@ -95,4 +95,253 @@ check "cli: doctor --json is valid JSON" json_ok "$bin" doctor --json
 check "cli: list shows every function (no cap)" \
 	sh -c "[ \$('$bin' list | tail -n +2 | wc -l) = \$(ls /sys/bus/pci/devices | wc -l) ]"
 
+# This host, read only: the function under its default route, and the
+# one under its root filesystem, are what doctor says the host needs.
+host_fn() { # SYSFS-PATH: the PCI function its device lies under
+	realpath "$1" 2>/dev/null | grep -o '/[0-9a-f]\{4\}:[0-9a-f]\{2\}:[0-9a-f]\{2\}\.[0-7]' |
+		tail -n 1 | tr -d /
+}
+ifname=$(awk '$2 == "00000000" && $8 == "00000000" { print $1; exit }' /proc/net/route)
+fn=$([ -n "$ifname" ] && host_fn "/sys/class/net/$ifname")
+if [ -n "$fn" ]; then
+	check "cli: doctor says $fn (under $ifname) carries this host's default route" \
+		sh -c "'$bin' doctor $fn | grep -q '^FAIL  $fn .*default route (table main) via $ifname'"
+fi
+rootdev=$(awk '$5 == "/" { print $3; exit }' /proc/self/mountinfo)
+fn=$(host_fn "/sys/dev/block/$rootdev")
+if [ -n "$fn" ]; then
+	check "cli: doctor says $fn backs this host's root filesystem" \
+		sh -c "'$bin' doctor $fn | grep -q '^FAIL  $fn .*it backs the filesystem on / via'"
+fi
+
+
+# bind's checks and the hand-back, on a fake tree (PASSTHRU_SYSROOT
+# stands for /):
+# its functions are in PCI domain 0001, which no host here has, so that a
+# path that missed the root fails instead of touching a real device.  A
+# fake tree's driver links never change: a probe there never binds.
+root=$tmp/root S=$tmp/root/sys
+pt() { PASSTHRU_SYSROOT=$root timeout 10 "$bin" "$@"; }
+says() { # STATUS TEXT ARGS...: pt ARGS exits STATUS, with TEXT on stderr
+	local want=$1 text=$2
+	shift 2
+	status_is "$want" pt "$@" || return 1
+	grep -qF -- "$text" "$tmp/err" || { echo "stderr: $(cat "$tmp/err")"; return 1; }
+}
+mkdrv() { mkdir -p "$S/bus/pci/drivers/$1" && touch "$S/bus/pci/drivers/$1/"{bind,unbind}; }
+mkfunc() { # BDF VENDOR:DEVICE CLASS DRIVER|- GROUP|-
+	local d=$S/devices/pci0001:00/$1
+	mkdir -p "$d" "$S/bus/pci/devices"
+	echo "0x${2%:*}" >"$d/vendor"
+	echo "0x${2#*:}" >"$d/device"
+	echo "0x$3" >"$d/class"
+	echo flr >"$d/reset_method"
+	: >"$d/driver_override"
+	ln -s "$d" "$S/bus/pci/devices/$1"
+	if [ "$4" != - ]; then
+		mkdrv "$4"
+		ln -s "$S/bus/pci/drivers/$4" "$d/driver"
+	fi
+	if [ "$5" != - ]; then
+		mkdir -p "$S/kernel/iommu_groups/$5/devices"
+		ln -s "$d" "$S/kernel/iommu_groups/$5/devices/$1"
+		ln -s "$S/kernel/iommu_groups/$5" "$d/iommu_group"
+	fi
+}
+mknet() { # NAME DIR [DEVTYPE]: an interface at sys/devices/DIR/net/NAME
+	local d=$S/devices/$2/net/$1
+	mkdir -p "$d" "$S/class/net"
+	printf 'INTERFACE=%s\n%s' "$1" "${3:+DEVTYPE=$3$'\n'}" >"$d/uevent"
+	ln -s "$d" "$S/class/net/$1"
+}
+lower() { ln -s "$S/class/net/$2" "$S/class/net/$1/lower_$2"; } # UPPER LOWER
+mkblk() { # NAME DIR MAJ:MIN: a block device at sys/devices/DIR/NAME
+	mkdir -p "$S/devices/$2/$1" "$S/class/block" "$S/dev/block"
+	ln -s "$S/devices/$2/$1" "$S/class/block/$1"
+	ln -s "$S/devices/$2/$1" "$S/dev/block/$3"
+}
+routes4() { # IFNAME...: an IPv4 default route through each, table main
+	printf 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n'
+	for i in "$@"; do
+		printf '%s\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n' "$i"
+	done
+} >"$root/proc/net/route"
+routes6() { # IFNAME...: an IPv6 default route through each
+	local z=00000000000000000000000000000000
+	printf '%s 00 %s 00 %s 00000400 00000001 00000000 00000003 %8s\n' $z $z fd000000000000000000000000000001 lo |
+		sed 's/00000003 /00200200 /' # ::/0 unreachable (lo): not a route
+	for i in "$@"; do
+		printf '%s 00 %s 00 %s 00000400 00000001 00000000 00000003 %8s\n' $z $z fd000000000000000000000000000001 "$i"
+	done
+} >"$root/proc/net/ipv6_route"
+mounts() { # "MAJ:MIN MOUNTPOINT SOURCE"...: /proc/self/mountinfo
+	local n=20 m
+	echo '19 1 0:5 / /proc rw - proc proc rw'
+	for m in "$@"; do
+		set -- $m
+		echo "$((n++)) 1 $1 / $2 rw,relatime - ext4 $3 rw"
+	done
+} >"$root/proc/self/mountinfo"
+unwritten() { # BDF DRIVER: bind wrote nothing
+	[ ! -s "$S/bus/pci/devices/$1/driver_override" ] &&
+		[ ! -s "$S/bus/pci/drivers/$2/unbind" ] || { echo "something was written"; return 1; }
+}
+
+mkdir -p "$root/proc/self" "$root/proc/net" "$root/dev" "$S/devices/virtual/net"
+: >"$root/proc/swaps"
+mkdrv passthru
+touch "$S/bus/pci/drivers_probe"
+routes4
+routes6
+mounts
+mkfunc 0001:00:03.0 1af4:1041 020000 virtio-pci 3
+mknet eth0 pci0001:00/0001:00:03.0/virtio2
+mkfunc 0001:00:06.0 8086:10d3 020000 e1000e 6
+mknet eth1 pci0001:00/0001:00:06.0
+mkfunc 0001:00:07.0 8086:100e 020000 e1000 7
+mknet eth2 pci0001:00/0001:00:07.0
+mkfunc 0001:00:08.0 8086:100e 020000 e1000 8
+mknet eth3 pci0001:00/0001:00:08.0
+mkfunc 0001:00:09.0 8086:100e 020000 e1000 9
+mknet eth4 pci0001:00/0001:00:09.0
+mkfunc 0001:00:14.0 8086:a36d 0c0330 xhci_hcd 14
+mknet usb0 pci0001:00/0001:00:14.0/usb1/1-1/1-1:1.0
+mknet br0 virtual bridge
+lower br0 eth1
+mkdir "$S/class/net/br0/brif" && ln -s "$S/class/net/eth1" "$S/class/net/br0/brif/eth1"
+mknet bond0 virtual bond
+mkdir "$S/class/net/bond0/bonding" && echo eth2 >"$S/class/net/bond0/bonding/slaves"
+mknet eth3.5 virtual vlan
+lower eth3.5 eth3
+mknet br1 virtual bridge
+lower br1 eth3.5
+mknet mv0 virtual macvlan
+lower mv0 eth4
+mknet lo virtual
+
+check "fake: list shows the fake tree's functions" \
+	sh -c "PASSTHRU_SYSROOT='$root' '$bin' list | grep -q '^0001:00:06.0 .* e1000e '"
+routes4 eth0
+check "fake: bind refuses the virtio NIC of the default route (exit 3)" \
+	says 3 "0001:00:03.0: refusing: it carries the IPv4 default route (table main) via eth0; the host needs it (--force" bind 0001:00:03.0
+check "fake: the refused bind wrote nothing" unwritten 0001:00:03.0 virtio-pci
+check "fake: doctor says so too" \
+	sh -c "PASSTHRU_SYSROOT='$root' '$bin' doctor 0001:00:03.0 | grep -q '^FAIL  0001:00:03.0 .*default route (table main) via eth0: the host needs it'"
+routes4 br0
+check "fake: a default route through a bridge refuses its port's function" \
+	says 3 "it carries the IPv4 default route (table main) via br0 (bridge) over eth1;" bind 0001:00:06.0
+check "fake: bind --group refuses it too" says 3 "via br0 (bridge) over eth1" bind --group 0001:00:06.0
+routes4
+routes6 bond0
+check "fake: an IPv6 default route through a bond refuses its slave's function" \
+	says 3 "it carries an IPv6 default route via bond0 (bond) over eth2;" bind 0001:00:07.0
+routes6
+routes4 eth9 br1
+check "fake: a bridge over a VLAN over a NIC" \
+	says 3 "via br1 (bridge) over eth3.5 (vlan) over eth3;" bind 0001:00:08.0
+routes4 mv0
+check "fake: a macvlan" says 3 "via mv0 (macvlan) over eth4;" bind 0001:00:09.0
+routes4
+routes6 usb0
+check "fake: a USB NIC refuses its host controller" \
+	says 3 "it carries an IPv6 default route via usb0 (USB);" bind 0001:00:14.0
+check "fake: the unreachable ::/0 on lo is no route" \
+	sh -c "PASSTHRU_SYSROOT='$root' '$bin' doctor 0001:00:06.0 | grep -vq 'default route'"
+routes6
+
+# Disks: LVM on a partition of NVMe, /dev/root, md, NVMe native
+# multipath, a loop device, swap.
+n0=pci0001:00/0001:00:05.0/nvme/nvme0
+mkfunc 0001:00:05.0 1b36:0010 010802 nvme 5
+mkblk nvme0n1 "$n0" 259:0
+mkblk nvme0n1p2 "$n0/nvme0n1" 259:2
+touch "$S/class/block/nvme0n1p2/partition"
+mkblk dm-0 virtual/block 254:0
+mkdir -p "$S/class/block/dm-0/dm" "$S/class/block/dm-0/slaves"
+echo vg-root >"$S/class/block/dm-0/dm/name"
+echo LVM-Xq3z >"$S/class/block/dm-0/dm/uuid"
+ln -s "$S/class/block/nvme0n1p2" "$S/class/block/dm-0/slaves/nvme0n1p2"
+mkfunc 0001:00:1f.2 8086:2922 010601 ahci 31
+mkblk sda 'pci0001:00/0001:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block' 8:0
+mkblk sda1 'pci0001:00/0001:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda' 8:1
+touch "$S/class/block/sda1/partition"
+mkfunc 0001:00:0b.0 1000:0097 010700 mpt3sas 11
+mkblk sdb 'pci0001:00/0001:00:0b.0/host1/target1:0:0/1:0:0:0/block' 8:16
+mkblk md0 virtual/block 9:0
+mkdir -p "$S/class/block/md0/md" "$S/class/block/md0/slaves"
+ln -s "$S/class/block/sdb" "$S/class/block/md0/slaves/sdb"
+mkfunc 0001:00:0a.0 1b36:0010 010802 nvme 10
+mkdir -p "$S/devices/pci0001:00/0001:00:0a.0/nvme/nvme1"
+mkblk nvme1n1 virtual/nvme-subsystem/nvme-subsys1 259:5
+ln -s "$S/devices/pci0001:00/0001:00:0a.0/nvme/nvme1" "$S/devices/virtual/nvme-subsystem/nvme-subsys1/nvme1"
+mkfunc 0001:00:0d.0 1000:0097 010700 mpt3sas 13
+mkblk sdq 'pci0001:00/0001:00:0d.0/host2/target2:0:0/2:0:0:0/block' 65:0
+mkblk loop0 virtual/block 7:0
+mkdir "$S/class/block/loop0/loop" && echo /dev/sdq >"$S/class/block/loop0/loop/backing_file"
+mkfunc 0001:00:0c.0 1000:0097 010700 mpt3sas 12
+mkblk sdx 'pci0001:00/0001:00:0c.0/host3/target3:0:0/3:0:0:0/block' 65:16
+mkblk sdx2 'pci0001:00/0001:00:0c.0/host3/target3:0:0/3:0:0:0/block/sdx' 65:18
+touch "$S/class/block/sdx2/partition"
+mounts "254:0 / /dev/mapper/vg-root" "8:1 /boot /dev/root" "9:0 /home /dev/md0" \
+	"259:5 /srv /dev/nvme1n1" "7:0 /var/lib/images /dev/loop0"
+check "fake: root on LVM on an NVMe partition refuses the NVMe function" \
+	says 3 "it backs the filesystem on / via dm-0 (LVM vg-root) over nvme0n1p2;" bind 0001:00:05.0
+check "fake: /dev/root (by its device number)" \
+	says 3 "it backs the filesystem on /boot via sda1;" bind 0001:00:1f.2
+check "fake: md" says 3 "it backs the filesystem on /home via md0 (md) over sdb;" bind 0001:00:0b.0
+check "fake: NVMe native multipath refuses the controller's function" \
+	says 3 "it backs the filesystem on /srv via nvme1n1 (NVMe multipath) over nvme1;" bind 0001:00:0a.0
+check "fake: a loop device refuses the disk of its backing file" \
+	says 3 "it backs the filesystem on /var/lib/images via loop0 (loop) over sdq;" bind 0001:00:0d.0
+printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/sdx2                               partition\t1048572\t\t0\t\t-2\n' >"$root/proc/swaps"
+check "fake: swap on a partition refuses its disk's function" \
+	says 3 "it backs swap /dev/sdx2 via sdx2;" bind 0001:00:0c.0
+: >"$root/proc/swaps"
+mounts
+
+# Hostile contents: a loop of lower links, names that are paths, endless
+# lines; the search ends and nothing is taken for a path.
+mkfunc 0001:00:10.0 1234:11e8 00ff00 fakedrv 16
+mknet loop9 virtual bridge
+lower loop9 loop9
+touch "$S/class/net/loop9/lower_.." "$S/class/net/loop9/lower_"
+mkdir "$S/class/net/loop9/brif" && ln -s "$S/class/net/loop9" "$S/class/net/loop9/brif/loop9"
+echo '../../../../etc x y' >"$S/class/net/loop9/bonding" 2>/dev/null || true
+routes4 loop9 ../eth1 "$(head -c 3000 /dev/zero | tr '\0' a)"
+mkblk dm-9 virtual/block 254:9
+mkdir -p "$S/class/block/dm-9/slaves" && ln -s "$S/class/block/dm-9" "$S/class/block/dm-9/slaves/dm-9"
+{ mounts "254:9 /loop /dev/dm-9"; head -c 200000 /dev/zero | tr '\0' 'x'; echo; printf '\377\000 - \n'; } >"$tmp/mi"
+mv "$tmp/mi" "$root/proc/self/mountinfo"
+check "fake: loops and garbage end the search; the host does not need 0001:00:10.0" \
+	says 1 "0001:00:10.0: passthru did not claim it" bind 0001:00:10.0
+routes4
+mounts
+
+# The hand-back: passthru did not claim it, so it goes back to its driver.
+check "fake: the failed bind gave it back to its driver" \
+	says 1 "0001:00:10.0: given back to fakedrv" bind 0001:00:10.0
+check "fake: it was unbound after driver_override was set, probed, then bound again" \
+	sh -c "d='$S/bus/pci'; [ \"\$(cat \$d/drivers/fakedrv/unbind)\" = 0001:00:10.0 ] &&
+		[ \"\$(cat \$d/drivers_probe)\" = 0001:00:10.0 ] &&
+		[ \"\$(cat \$d/drivers/fakedrv/bind)\" = 0001:00:10.0 ] &&
+		[ -z \"\$(cat \$d/devices/0001:00:10.0/driver_override)\" ]"
+mkfunc 0001:00:11.0 1234:11e8 00ff00 otherdrv -
+check "fake: no IOMMU group: refused before anything is unbound" \
+	says 1 "0001:00:11.0: refusing: not behind an IOMMU (no IOMMU group)" bind 0001:00:11.0
+check "fake: ... and nothing was written" unwritten 0001:00:11.0 otherdrv
+mkfunc 0001:00:1c.0 8086:a338 060400 pcieport 28
+check "fake: a bridge is refused before anything is unbound" \
+	says 1 "0001:00:1c.0: refusing: a bridge cannot be passed through" bind 0001:00:1c.0
+check "fake: ... and nothing was written" unwritten 0001:00:1c.0 pcieport
+mv "$S/bus/pci/drivers/passthru" "$tmp/passthru.drv"
+mkfunc 0001:00:12.0 1234:11e8 00ff00 thirddrv 18
+check "fake: passthru not loaded: refused before anything is unbound" \
+	says 1 "0001:00:12.0: refusing: the passthru module is not loaded" bind 0001:00:12.0
+check "fake: ... and nothing was written" unwritten 0001:00:12.0 thirddrv
+mv "$tmp/passthru.drv" "$S/bus/pci/drivers/passthru"
+routes4 eth0
+check "fake: --force takes what the host needs, saying so" \
+	says 1 "0001:00:03.0: --force: taking it although it carries the IPv4 default route" bind --force 0001:00:03.0
+routes4
+
 [ $fails = 0 ]

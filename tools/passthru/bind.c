@@ -1,145 +1,165 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * passthru bind and unbind: hand functions to passthru through
- * driver_override, and back to their host drivers.  bind refuses a
- * function the host itself stands on (a mounted filesystem, the default
- * route) unless forced.
+ * driver_override, and back to their host drivers.
+ *
+ * bind checks first whatever sysfs can tell (a bridge, no IOMMU group,
+ * passthru not loaded) and what the host stands on (host.c: mounted
+ * filesystems, swap, default routes; --force takes it anyway), and only
+ * then unbinds the host driver.  If passthru does not claim the function
+ * after all, the function goes back to the driver it had.
  */
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "passthru.h"
 
 int opt_group, opt_force;
 
-/* Does @bdf (or a function below it) back a mounted filesystem? */
-static int backs_mount(const char *bdf, char *what, size_t len)
+/* One status of several: a failure outweighs a refusal for the host's sake. */
+static int worse(int a, int b)
 {
-	char line[1024], dev[256], real[PATH_MAX], path[PATH_MAX], mine[PATH_MAX];
-	FILE *m = fopen("/proc/mounts", "r");
-	int found = 0;
-
-	snprintf(path, sizeof(path), SYS_PCI "/%s", bdf);
-	if (!realpath(path, mine)) {
-		if (m)
-			fclose(m);
-		return 0;
-	}
-	while (m && !found && fgets(line, sizeof(line), m)) {
-		char *name;
-
-		if (sscanf(line, "%255s", dev) != 1 || strncmp(dev, "/dev/", 5))
-			continue;
-		if (!realpath(dev, real))
-			continue;
-		name = strrchr(real, '/') + 1;
-		snprintf(path, sizeof(path), "/sys/class/block/%s", name);
-		if (realpath(path, real) && !strncmp(real, mine, strlen(mine)) &&
-		    real[strlen(mine)] == '/') {
-			snprintf(what, len, "%s is mounted", dev);
-			found = 1;
-		}
-	}
-	if (m)
-		fclose(m);
-	return found;
+	if (a == EXIT_NOT_READY || b == EXIT_NOT_READY)
+		return EXIT_NOT_READY;
+	return a == EXIT_NEEDED || b == EXIT_NEEDED ? EXIT_NEEDED : EXIT_READY;
 }
 
-/* Is @bdf the network device of the default route? */
-static int backs_default_route(const char *bdf, char *what, size_t len)
+/* Can passthru take @f, as far as sysfs tells?  If not, say why. */
+static int can_take(const struct func *f)
 {
-	char line[512], ifname[64], dest[16], dev[64];
-	FILE *r = fopen("/proc/net/route", "r");
-	int found = 0;
-
-	while (r && !found && fgets(line, sizeof(line), r)) {
-		if (sscanf(line, "%63s %15s", ifname, dest) != 2 ||
-		    strcmp(dest, "00000000"))
-			continue;
-		link_name(dev, sizeof(dev), "/sys/class/net/%s/device", ifname);
-		if (!strcmp(dev, bdf)) {
-			snprintf(what, len, "%s carries the default route", ifname);
-			found = 1;
-		}
-	}
-	if (r)
-		fclose(r);
-	return found;
-}
-
-/* Hand @bdf, as sysfs writes it, to passthru; 0 or 1 (failed). */
-int bind_one(const char *bdf, int force)
-{
-	char drv[64], why[512], out[1024];
-	int ret;
-
-	if (!exists(bdf)) {
-		fprintf(stderr, "passthru: %s: no such PCI function\n", bdf);
+	if (f->bridge)
+		error_at(f->bdf,
+			 "refusing: a bridge cannot be passed through; designate the functions behind it");
+	else if (!f->group[0])
+		error_at(f->bdf,
+			 "refusing: not behind an IOMMU (no IOMMU group); enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on");
+	else if (!kexists("/sys/bus/pci/drivers/passthru"))
+		error_at(f->bdf,
+			 "refusing: the passthru module is not loaded (modprobe passthru)");
+	else
 		return 1;
-	}
-	link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
-	if (!strcmp(drv, "passthru")) {
-		if (!json)
-			printf("%s: already held by passthru\n", bdf);
-		return 0;
-	}
-	if (!force && (backs_mount(bdf, why, sizeof(why)) ||
-		       backs_default_route(bdf, why, sizeof(why)))) {
-		fprintf(stderr,
-			"passthru: %s: refusing: %s on this host; taking it away would cut the host off (--force to do it anyway)\n",
-			bdf, safe(why, out, sizeof(out)));
-		return 1;
-	}
-	if (access("/sys/bus/pci/drivers/passthru", F_OK)) {
-		fprintf(stderr, "passthru: the passthru module is not loaded\n");
-		return 1;
-	}
-	ret = write_attr("passthru", SYS_PCI "/%s/driver_override", bdf);
-	if (!ret && drv[0])
-		ret = write_attr(bdf, SYS_PCI "/%s/driver/unbind", bdf);
-	if (!ret)
-		write_attr(bdf, "/sys/bus/pci/drivers_probe");
-	link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
-	if (ret || strcmp(drv, "passthru")) {
-		fprintf(stderr, "passthru: %s: %s (see dmesg for passthru's reason)\n",
-			bdf, ret ? strerror(-ret) : "passthru did not claim it");
-		return 1;
-	}
-	if (!json)
-		printf("%s: held by passthru: /dev/passthru/%s\n", bdf, bdf);
 	return 0;
 }
 
-/* Every function of @bdf's IOMMU group but the bridges; the failures. */
+/* passthru did not take @bdf: back to @drv, the driver it had ("": none). */
+static void restore(const char *bdf, const char *drv)
+{
+	char now[64];
+	int ret;
+
+	ret = write_attr("\n", SYS_PCI "/%s/driver_override", bdf);
+	if (ret)
+		error("%s: cannot clear driver_override: %s", bdf, strerror(-ret));
+	if (!drv[0])
+		return;
+	ret = name_ok(drv) ? write_attr(bdf, "/sys/bus/pci/drivers/%s/bind", drv) : 0;
+	link_name(now, sizeof(now), SYS_PCI "/%s/driver", bdf);
+	if (!strcmp(now, drv))
+		error("%s: given back to %s", bdf, drv);
+	else
+		error("%s: not given back to %s (%s): it has no driver now",
+		      bdf, drv, ret ? strerror(-ret) : "it did not bind");
+}
+
+/*
+ * driver_override, unbind @drv (the driver @bdf has, "" for none),
+ * probe: 0 when passthru holds @bdf then; otherwise it is given back.
+ */
+static int take(const char *bdf, const char *drv)
+{
+	char now[64];
+	int ret;
+
+	ret = write_attr("passthru", SYS_PCI "/%s/driver_override", bdf);
+	if (ret) {
+		error("%s: cannot set driver_override: %s", bdf, strerror(-ret));
+		return -1;
+	}
+	ret = drv[0] ? write_attr(bdf, SYS_PCI "/%s/driver/unbind", bdf) : 0;
+	if (ret) {
+		error("%s: cannot unbind %s: %s", bdf, drv, strerror(-ret));
+		restore(bdf, drv);
+		return -1;
+	}
+	ret = write_attr(bdf, "/sys/bus/pci/drivers_probe");
+	link_name(now, sizeof(now), SYS_PCI "/%s/driver", bdf);
+	if (!strcmp(now, "passthru"))
+		return 0;
+	if (ret)
+		error("%s: passthru did not claim it (%s; dmesg says why)", bdf,
+		      strerror(-ret));
+	else
+		error("%s: passthru did not claim it (dmesg says why)", bdf);
+	restore(bdf, drv);
+	return -1;
+}
+
+/*
+ * Hand @bdf, as sysfs writes it, to passthru.  Returns EXIT_READY,
+ * EXIT_NOT_READY (no such function, passthru cannot or did not take it)
+ * or EXIT_NEEDED (the host stands on it, and not @force).
+ */
+int bind_one(const char *bdf, int force)
+{
+	char why[1024];
+	struct func f;
+
+	if (func_read(&f, bdf)) {
+		error("%s: no such PCI function", bdf);
+		return EXIT_NOT_READY;
+	}
+	if (!strcmp(f.driver, "passthru")) {
+		note("%s: already held by passthru", bdf);
+		return EXIT_READY;
+	}
+	if (!can_take(&f))
+		return EXIT_NOT_READY;
+	if (host_needs(bdf, why, sizeof(why))) {
+		if (!force) {
+			error("%s: refusing: %s; the host needs it (--force to take it anyway)",
+			      bdf, why);
+			return EXIT_NEEDED;
+		}
+		error("%s: --force: taking it although %s", bdf, why);
+	}
+	if (take(bdf, f.driver))
+		return EXIT_NOT_READY;
+	note("%s: held by passthru: /dev/passthru/%s", bdf, bdf);
+	return EXIT_READY;
+}
+
+/* Every function of @bdf's IOMMU group but the bridges. */
 static int bind_group(const char *bdf, int force)
 {
 	char grp[16], path[PATH_MAX];
+	int status = EXIT_READY;
 	struct dirent *e;
-	int fails = 0;
 	DIR *d;
 
 	link_name(grp, sizeof(grp), SYS_PCI "/%s/iommu_group", bdf);
 	if (!grp[0]) {
-		fprintf(stderr, "passthru: %s: no IOMMU group\n", bdf);
-		return 1;
+		error("%s: no IOMMU group", bdf);
+		return EXIT_NOT_READY;
 	}
-	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", grp);
+	kpath(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", grp);
 	d = opendir(path);
-	while (d && (e = readdir(d))) {
+	if (!d) {
+		error("%s: IOMMU group %s cannot be read", bdf, grp);
+		return EXIT_NOT_READY;
+	}
+	while ((e = readdir(d))) {
 		struct func f;
 
 		if (e->d_name[0] == '.')
 			continue;
 		if (!func_read(&f, e->d_name) && !f.bridge)
-			fails += bind_one(f.bdf, force);
+			status = worse(status, bind_one(f.bdf, force));
 	}
-	if (d)
-		closedir(d);
-	return fails;
+	closedir(d);
+	return status;
 }
 
 /* Check every argument is an address before acting on any. */
@@ -167,24 +187,44 @@ static int parse_all(const struct command *cmd, int argc, char **argv,
 int cmd_bind(const struct command *cmd, int argc, char **argv)
 {
 	char (*bdfs)[BDF_LEN] = calloc(argc ? argc : 1, BDF_LEN);
-	int i, fails = 0;
+	int i, status = EXIT_READY;
 
 	if (!bdfs || parse_all(cmd, argc, argv, bdfs)) {
 		free(bdfs);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < argc; i++)
-		fails += opt_group ? bind_group(bdfs[i], opt_force) :
-			 bind_one(bdfs[i], opt_force);
+		status = worse(status, opt_group ? bind_group(bdfs[i], opt_force) :
+			       bind_one(bdfs[i], opt_force));
 	free(bdfs);
-	return fails ? EXIT_NOT_READY : EXIT_READY;
+	return status;
+}
+
+/* Unbind @bdf from passthru and offer it to its host driver. */
+static int release(const char *bdf)
+{
+	char drv[64];
+	int ret;
+
+	ret = write_attr(bdf, "/sys/bus/pci/drivers/passthru/unbind");
+	if (ret) {
+		error("%s: cannot unbind passthru: %s", bdf, strerror(-ret));
+		return EXIT_NOT_READY;
+	}
+	ret = write_attr("\n", SYS_PCI "/%s/driver_override", bdf);
+	if (ret)
+		error("%s: cannot clear driver_override: %s", bdf, strerror(-ret));
+	write_attr(bdf, "/sys/bus/pci/drivers_probe");
+	link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
+	note("%s: released; host driver: %s", bdf, drv[0] ? drv : "none");
+	return ret ? EXIT_NOT_READY : EXIT_READY;
 }
 
 int cmd_unbind(const struct command *cmd, int argc, char **argv)
 {
 	char (*bdfs)[BDF_LEN] = calloc(argc ? argc : 1, BDF_LEN);
+	int i, status = EXIT_READY;
 	char drv[64];
-	int i, fails = 0;
 
 	if (!bdfs || parse_all(cmd, argc, argv, bdfs)) {
 		free(bdfs);
@@ -195,16 +235,12 @@ int cmd_unbind(const struct command *cmd, int argc, char **argv)
 
 		link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
 		if (strcmp(drv, "passthru")) {
-			fprintf(stderr, "passthru: %s: not held by passthru\n", bdf);
-			fails++;
+			error("%s: not held by passthru", bdf);
+			status = EXIT_NOT_READY;
 			continue;
 		}
-		write_attr(bdf, "/sys/bus/pci/drivers/passthru/unbind");
-		write_attr("\n", SYS_PCI "/%s/driver_override", bdf);
-		write_attr(bdf, "/sys/bus/pci/drivers_probe");
-		link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
-		printf("%s: released; host driver: %s\n", bdf, drv[0] ? drv : "none");
+		status = worse(status, release(bdf));
 	}
 	free(bdfs);
-	return fails ? EXIT_NOT_READY : EXIT_READY;
+	return status;
 }

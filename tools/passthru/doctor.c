@@ -186,7 +186,7 @@ static void doctor_bars(const char *bdf, const char *what)
  */
 void doctor_func(const char *bdf, int need_held)
 {
-	char what[64], who[64], drv[64], line[256];
+	char what[64], who[64], drv[64], line[256], why[1024];
 	struct func f;
 
 	copy_str(what, sizeof(what), bdf);
@@ -198,6 +198,8 @@ void doctor_func(const char *bdf, int need_held)
 		report("fail", what, "a bridge: pass through the functions behind it instead");
 		return;
 	}
+	if (strcmp(f.driver, "passthru") && host_needs(bdf, why, sizeof(why)))
+		report("fail", what, "%s: the host needs it, bind refuses it", why);
 	if (!f.group[0]) {
 		report("fail", what, "not in an IOMMU group: no IOMMU isolates it");
 		return;

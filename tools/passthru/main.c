@@ -27,22 +27,23 @@ int json;
 
 static const struct command commands[] = {
 	{ "list", "", "every PCI function, and whether it can be passed through",
-	  "  --json   print JSON\n", cmd_list, { { "json", &json } } },
+	  "  --json     print JSON\n", cmd_list, { { "json", &json } } },
 	{ "doctor", "[BDF...]",
 	  "is this host, are these functions (default: those passthru holds), ready?",
-	  "  --json   print JSON\n", cmd_doctor, { { "json", &json } } },
+	  "  --json     print JSON\n", cmd_doctor, { { "json", &json } } },
 	{ "bind", "BDF...", "hand functions to passthru",
-	  "  --group  every function of their IOMMU groups (bridges excepted)\n"
-	  "  --force  even one the host stands on (a mounted disk, the default route)\n",
+	  "  --group    every function of their IOMMU groups (bridges excepted)\n"
+	  "  --force    even one the host stands on (a mounted filesystem, swap, a\n"
+	  "             default route)\n",
 	  cmd_bind, { { "group", &opt_group }, { "force", &opt_force } } },
 	{ "unbind", "BDF...", "give functions back to their host drivers", "",
 	  cmd_unbind, { { 0 } } },
 	{ "info", "BDF", "a function passthru holds, as its uAPI describes it",
-	  "  --json   print JSON\n", cmd_info, { { "json", &json } } },
+	  "  --json     print JSON\n", cmd_info, { { "json", &json } } },
 	{ "vmx", "FILE.vmx",
 	  "the passthrough devices of a VMware .vmx file, matched to this host",
-	  "  --json   print JSON\n"
-	  "  --bind   bind each device that is ready\n",
+	  "  --json     print JSON\n"
+	  "  --bind     bind each device that is ready\n",
 	  cmd_vmx, { { "json", &json }, { "bind", &opt_bind } } },
 };
 
@@ -56,7 +57,8 @@ static void main_help(FILE *f)
 			commands[i].summary);
 	fprintf(f, "\nBDF is DDDD:BB:DD.F or BB:DD.F, in hex.  passthru COMMAND --help\n"
 		"lists a command's options.  Exit status: 0 ready/done, 1 not ready or\n"
-		"failed, 2 usage.  See passthru(8).\n");
+		"failed, 2 usage, 3 bind refused: the host stands on the function.\n"
+		"See passthru(8).\n");
 }
 
 static void command_usage(const struct command *cmd, FILE *f)
@@ -64,7 +66,7 @@ static void command_usage(const struct command *cmd, FILE *f)
 	fprintf(f, "usage: passthru %s%s%s%s\n%s.\n", cmd->name,
 		cmd->options[0].name ? " [OPTIONS]" : "", *cmd->args ? " " : "",
 		cmd->args, cmd->summary);
-	fprintf(f, "\noptions:\n%s  --help   this help\n", cmd->help);
+	fprintf(f, "\noptions:\n%s  --help     this help\n", cmd->help);
 }
 
 /* A command's arguments are wrong: say why, and how it is used. */

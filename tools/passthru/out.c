@@ -5,6 +5,7 @@
  * so text for a terminal goes through safe(), and JSON through a writer
  * whose strings are valid JSON for any byte.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,48 @@ const char *safe(const char *s, char *buf, size_t len)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/*
+ * "passthru: MESSAGE" on stderr, made safe for a terminal: it names
+ * things that sysfs and /proc hold.
+ */
+void error(const char *fmt, ...)
+{
+	char msg[1024], out[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	safe(msg, out, sizeof(out));
+	fprintf(stderr, "passthru: %s\n", out);
+}
+
+/* error() of @what (a function, a file): "passthru: WHAT: MESSAGE". */
+void error_at(const char *what, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error("%s: %s", what, msg);
+}
+
+/* What the command did, on stdout (unless JSON). */
+void note(const char *fmt, ...)
+{
+	char msg[1024], out[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	safe(msg, out, sizeof(out));
+	if (!json)
+		printf("%s\n", out);
 }
 
 /*

@@ -3,11 +3,13 @@
  * The passthru command: what its commands share.  Each command is one
  * file (list.c, doctor.c, bind.c, info.c, vmx.c) with an entry in
  * main.c's table; sysfs.c reads and writes sysfs, out.c prints (text made
- * safe for a terminal, and JSON).
+ * safe for a terminal, and JSON); host.c and route.c find what the host
+ * stands on (its filesystems, swap and default routes).
  */
 #ifndef PASSTHRU_CLI_H
 #define PASSTHRU_CLI_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,6 +23,7 @@
 #define EXIT_READY 0
 #define EXIT_NOT_READY 1
 #define EXIT_USAGE 2
+#define EXIT_NEEDED 3	/* bind refused: the host stands on the function */
 
 /**
  * struct command - one command of the passthru program
@@ -94,6 +97,10 @@ int has_cap(const char *bdf, int id);
 
 /* out.c */
 const char *safe(const char *s, char *buf, size_t len);
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void error_at(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void j_begin(char bracket);
 void j_end(char bracket);
 void j_key(const char *key);
@@ -107,6 +114,32 @@ extern int n_fail, n_warn, n_checks;
 void report(const char *level, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void doctor_func(const char *bdf, int need_held);
+
+/* host.c, route.c: what the host stands on */
+/**
+ * struct need - one search for what of the host lies below a function
+ * @fpath: the function's sysfs directory, resolved
+ * @flen: its length
+ * @visits: devices visited so far (bounded: sysfs could loop in a fake tree)
+ * @found: the host needs the function
+ * @why: how, once found
+ */
+struct need {
+	char fpath[PATH_MAX];
+	size_t flen;
+	int visits;
+	int found;
+	char why[1024];
+};
+
+int host_needs(const char *bdf, char *why, size_t len);
+int name_ok(const char *name);
+int need_visit(struct need *n, int depth);
+void need_leaf(struct need *n, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void chain_add(char *buf, size_t len, const char *chain, const char *name,
+	       const char *kind);
+int routes_need(struct need *n);
 
 /* bind.c, for vmx.c */
 int bind_one(const char *bdf, int force);

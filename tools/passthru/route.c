@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The default routes of the host, for host.c: every IPv4 and IPv6
+ * default route of every routing table (policy routing), read with a
+ * netlink dump as "ip route show table all" does, or from /proc/net/route
+ * (IPv4, table main only) and /proc/net/ipv6_route when netlink cannot be
+ * had (and in a fake tree, PASSTHRU_SYSROOT).  Each output interface is
+ * followed down its stack: a bridge to its ports, a bond to its slaves,
+ * a VLAN or macvlan to its link (lower_* in sysfs); the devices at the
+ * bottom are what host.c looks for under a function.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "passthru.h"
+
+static void netdev(struct need *n, const char *name, const char *what,
+		   const char *chain, int depth);
+
+/* What sysfs says an interface is: DEVTYPE (bridge, bond, vlan...), USB. */
+static void net_kind(const char *dir, char *kind, size_t len)
+{
+	char uevent[1024], *p;
+	size_t w;
+
+	kind[0] = '\0';
+	attr_at(uevent, sizeof(uevent), dir, "uevent");
+	p = !strncmp(uevent, "DEVTYPE=", 8) ? uevent : strstr(uevent, "\nDEVTYPE=");
+	if (p) {
+		p += *p == '\n' ? 9 : 8;
+		w = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+		if (w < len)
+			snprintf(kind, len, "%.*s", (int)w, p);
+	}
+	if (strstr(dir, "/usb"))
+		snprintf(kind + strlen(kind), len - strlen(kind), "%sUSB",
+			 kind[0] ? ", " : "");
+}
+
+/* The interfaces below one: lower_* links, a bridge's ports, a bond's slaves. */
+static void net_lowers(struct need *n, const char *dir, const char *what,
+		       const char *chain, int depth)
+{
+	char path[PATH_MAX], slaves[4096], *tok, *save;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d && !n->found && (e = readdir(d)))
+		if (!strncmp(e->d_name, "lower_", 6))
+			netdev(n, e->d_name + 6, what, chain, depth + 1);
+	if (d)
+		closedir(d);
+	if (join(path, sizeof(path), dir, "brif"))
+		return;
+	d = opendir(path);
+	while (d && !n->found && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			netdev(n, e->d_name, what, chain, depth + 1);
+	if (d)
+		closedir(d);
+	attr_at(slaves, sizeof(slaves), dir, "bonding/slaves");
+	for (tok = strtok_r(slaves, "\n ", &save); tok && !n->found;
+	     tok = strtok_r(NULL, "\n ", &save))
+		netdev(n, tok, what, chain, depth + 1);
+}
+
+/* The interface @name, used as @what says, reached through @chain. */
+static void netdev(struct need *n, const char *name, const char *what,
+		   const char *chain, int depth)
+{
+	char path[PATH_MAX], dir[PATH_MAX], link[512], kind[64];
+
+	if (!need_visit(n, depth) || !name_ok(name) || strlen(name) >= IF_NAMESIZE ||
+	    kpath(path, sizeof(path), "/sys/class/net/%s", name) ||
+	    !realpath(path, dir))
+		return;
+	net_kind(dir, kind, sizeof(kind));
+	chain_add(link, sizeof(link), chain, name, kind);
+	need_leaf(n, dir, "%s via %s", what, link);
+	net_lowers(n, dir, what, link, depth);
+}
+
+static void default_route(struct need *n, const char *family,
+			  unsigned int table, const char *ifname)
+{
+	char what[128], t[16];
+
+	if (table == RT_TABLE_MAIN)
+		copy_str(t, sizeof(t), "main");
+	else if (table == RT_TABLE_DEFAULT)
+		copy_str(t, sizeof(t), "default");
+	else if (table == RT_TABLE_LOCAL)
+		copy_str(t, sizeof(t), "local");
+	else
+		snprintf(t, sizeof(t), "%u", table);
+	if (table)
+		snprintf(what, sizeof(what),
+			 "it carries the %s default route (table %s)", family, t);
+	else
+		snprintf(what, sizeof(what), "it carries an %s default route",
+			 family);
+	netdev(n, ifname, what, "", 0);
+}
+
+static void route_oif(struct need *n, int family, unsigned int table,
+		      unsigned int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (ifindex && if_indextoname(ifindex, name))
+		default_route(n, family == AF_INET6 ? "IPv6" : "IPv4", table, name);
+}
+
+/* The next hops of an ECMP route (RTA_MULTIPATH). */
+static void route_multipath(struct need *n, int family, unsigned int table,
+			    const struct rtattr *a)
+{
+	const struct rtnexthop *nh = RTA_DATA(a);
+	int len = RTA_PAYLOAD(a);
+
+	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
+		route_oif(n, family, table, nh->rtnh_ifindex);
+		len -= RTNH_ALIGN(nh->rtnh_len);
+		nh = RTNH_NEXT(nh);
+	}
+}
+
+static unsigned int rta_u32(const struct rtattr *a)
+{
+	unsigned int v = 0;
+
+	if (RTA_PAYLOAD(a) >= sizeof(v))
+		memcpy(&v, RTA_DATA(a), sizeof(v));
+	return v;
+}
+
+/* One route of the dump: a unicast route to ::/0 or 0.0.0.0/0. */
+static void route_msg(struct need *n, const struct nlmsghdr *h)
+{
+	const struct rtmsg *r = NLMSG_DATA(h);
+	const struct rtattr *a, *multipath = NULL;
+	unsigned int table, oif = 0;
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*r));
+
+	if (len < 0 || r->rtm_dst_len || r->rtm_type != RTN_UNICAST ||
+	    (r->rtm_family != AF_INET && r->rtm_family != AF_INET6))
+		return;
+	table = r->rtm_table;
+	for (a = RTM_RTA(r); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_TABLE)
+			table = rta_u32(a);
+		else if (a->rta_type == RTA_OIF)
+			oif = rta_u32(a);
+		else if (a->rta_type == RTA_MULTIPATH)
+			multipath = a;
+	}
+	route_oif(n, r->rtm_family, table, oif);
+	if (multipath)
+		route_multipath(n, r->rtm_family, table, multipath);
+}
+
+/* Read the dump that answers request @seq; 0 at its end, or -errno. */
+static int nl_read(int fd, unsigned int seq, struct need *n)
+{
+	union {
+		struct nlmsghdr h;
+		char buf[32768];
+	} u;
+	const struct nlmsghdr *h;
+	struct sockaddr_nl sa;
+	struct iovec iov = { u.buf, sizeof(u.buf) };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	ssize_t got;
+	int len;
+
+	for (;;) {
+		got = recvmsg(fd, &msg, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got ? -errno : -ENODATA;
+		if (msg.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		if (sa.nl_pid)
+			continue;
+		len = (int)got;
+		for (h = &u.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE || n->found)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return -EPROTO;
+			if (h->nlmsg_type == RTM_NEWROUTE)
+				route_msg(n, h);
+		}
+	}
+}
+
+/* Every route of @family in every table, by netlink; 0 or -errno. */
+static int nl_routes(struct need *n, int family)
+{
+	struct {
+		struct nlmsghdr h;
+		struct rtmsg r;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETROUTE,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		       .nlmsg_seq = (unsigned int)family },
+		.r = { .rtm_family = (unsigned char)family },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 5 };
+	int fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) != sizeof(req))
+		ret = -errno;
+	else
+		ret = nl_read(fd, req.h.nlmsg_seq, n);
+	close(fd);
+	return ret;
+}
+
+/*
+ * /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric
+ * Mask ...", addresses in hex; the main table only.
+ */
+static int proc_route4(struct need *n)
+{
+	char path[PATH_MAX], line[512], ifname[IF_NAMESIZE];
+	unsigned int dst, gw, flags, mask;
+	FILE *f;
+
+	kpath(path, sizeof(path), "/proc/net/route");
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!n->found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%15s %x %x %x %*d %*d %*d %x", ifname, &dst, &gw,
+			   &flags, &mask) == 5 && !dst && !mask &&
+		    (flags & 0x0001) && !(flags & 0x0200))	/* up, not reject */
+			default_route(n, "IPv4", RT_TABLE_MAIN, ifname);
+	fclose(f);
+	return 0;
+}
+
+/*
+ * /proc/net/ipv6_route: "DEST DEST_LEN SRC SRC_LEN NEXTHOP METRIC
+ * REFCNT USE FLAGS IFNAME", every table; not there without IPv6.
+ */
+static int proc_route6(struct need *n)
+{
+	char path[PATH_MAX], line[512], dst[33], ifname[IF_NAMESIZE];
+	unsigned int dlen, flags;
+	FILE *f;
+
+	kpath(path, sizeof(path), "/proc/net/ipv6_route");
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (!n->found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%32s %x %*s %*x %*s %*x %*x %*x %x %15s", dst,
+			   &dlen, &flags, ifname) == 4 && !dlen &&
+		    strspn(dst, "0") == 32 && (flags & 0x0001) &&
+		    !(flags & 0x0200))
+			default_route(n, "IPv6", 0, ifname);
+	fclose(f);
+	return 0;
+}
+
+/* The interfaces of every default route; 0, or -errno if none can be read. */
+int routes_need(struct need *n)
+{
+	int ret;
+
+	if (!fake_root() && !nl_routes(n, AF_INET) && !nl_routes(n, AF_INET6))
+		return 0;
+	ret = proc_route4(n);
+	return ret ? ret : proc_route6(n);
+}
