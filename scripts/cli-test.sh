@@ -36,7 +36,7 @@ json_ok() { # COMMAND...: its output parses as JSON
 	python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$tmp/json"
 }
 
-for cmd in list doctor bind unbind info vmx; do
+for cmd in list doctor bind unbind info vmx udev-add; do
 	check "cli: $cmd --help exits 0 and names the command" \
 		sh -c "'$bin' $cmd --help | grep -q '^usage: passthru $cmd'"
 	check "cli: help $cmd is $cmd --help" \
@@ -45,6 +45,8 @@ done
 check "cli: no command is a usage error" status_is 2 "$bin"
 check "cli: an unknown command is a usage error" status_is 2 "$bin" frob
 check "cli: unbind takes no --json" status_is 2 "$bin" unbind --json 00:03.0
+check "cli: udev-add takes no --persist" status_is 2 "$bin" udev-add --persist 00:03.0
+check "cli: udev-add takes one function" status_is 2 "$bin" udev-add 00:03.0 00:04.0
 check "cli: unbind takes no --group" status_is 2 "$bin" unbind --group 00:03.0
 check "cli: list takes no --bind" status_is 2 "$bin" list --bind
 check "cli: info takes no --force" status_is 2 "$bin" info --force 00:03.0
@@ -58,6 +60,7 @@ for arg in ../../../../tmp/x 00:03.0/../../x 0:3.0 00:20.0 00:03.8 \
 	check "cli: bind '$arg' is a usage error" status_is 2 "$bin" bind "$arg"
 	check "cli: unbind '$arg' is a usage error" status_is 2 "$bin" unbind "$arg"
 	check "cli: info '$arg' is a usage error" status_is 2 "$bin" info "$arg"
+	check "cli: udev-add '$arg' is a usage error" status_is 2 "$bin" udev-add "$arg"
 done
 check "cli: nothing was written under the would-be path" \
 	sh -c "[ -z \"\$(ls -A '$tmp/x')\" ]"
@@ -115,13 +118,13 @@ if [ -n "$fn" ]; then
 fi
 
 
-# bind's checks and the hand-back, on a fake tree (PASSTHRU_SYSROOT
-# stands for /):
+# bind's checks, the hand-back and the designation at boot, on a fake
+# tree (PASSTHRU_SYSROOT stands for /, PASSTHRU_CONFDIR for the records):
 # its functions are in PCI domain 0001, which no host here has, so that a
 # path that missed the root fails instead of touching a real device.  A
 # fake tree's driver links never change: a probe there never binds.
-root=$tmp/root S=$tmp/root/sys
-pt() { PASSTHRU_SYSROOT=$root timeout 10 "$bin" "$@"; }
+root=$tmp/root S=$tmp/root/sys conf=$tmp/etc/persist.d
+pt() { PASSTHRU_SYSROOT=$root PASSTHRU_CONFDIR=$conf timeout 10 "$bin" "$@"; }
 says() { # STATUS TEXT ARGS...: pt ARGS exits STATUS, with TEXT on stderr
 	local want=$1 text=$2
 	shift 2
@@ -189,6 +192,7 @@ unwritten() { # BDF DRIVER: bind wrote nothing
 
 mkdir -p "$root/proc/self" "$root/proc/net" "$root/dev" "$S/devices/virtual/net"
 : >"$root/proc/swaps"
+: >"$root/dev/kmsg"
 mkdrv passthru
 touch "$S/bus/pci/drivers_probe"
 routes4
@@ -220,7 +224,7 @@ lower mv0 eth4
 mknet lo virtual
 
 check "fake: list shows the fake tree's functions" \
-	sh -c "PASSTHRU_SYSROOT='$root' '$bin' list | grep -q '^0001:00:06.0 .* e1000e '"
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' list | grep -q '^0001:00:06.0 .* e1000e '"
 routes4 eth0
 check "fake: bind refuses the virtio NIC of the default route (exit 3)" \
 	says 3 "0001:00:03.0: refusing: it carries the IPv4 default route (table main) via eth0; the host needs it (--force" bind 0001:00:03.0
@@ -343,5 +347,84 @@ routes4 eth0
 check "fake: --force takes what the host needs, saying so" \
 	says 1 "0001:00:03.0: --force: taking it although it carries the IPv4 default route" bind --force 0001:00:03.0
 routes4
+
+# The designation at boot.
+mkfunc 0001:00:13.0 1234:11e8 00ff00 passthru 19
+check "fake: bind --persist of a held function records it" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' bind --persist 0001:00:13.0 &&
+		[ \"\$(cat '$conf/0001:00:13.0')\" = 1234:11e8 ] &&
+		[ \"\$(stat -c %a '$conf/0001:00:13.0')\" = 644 ]"
+check "fake: list says it is persistent" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' list | grep -q '^0001:00:13.0 .* passthru .* yes  *held\$'"
+check "fake: list --json says so" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' list --json | grep -q '\"function\": \"0001:00:13.0\", .*\"persistent\": true'"
+check "fake: list --json with records is JSON" json_ok pt list --json
+check "fake: a refused bind --persist records nothing" \
+	sh -c "routes_dummy=1; PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' bind --persist 0001:00:11.0; [ \$? = 1 ] && [ ! -e '$conf/0001:00:11.0' ]"
+check "fake: a failed bind --persist records nothing" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' bind --persist 0001:00:10.0; [ \$? = 1 ] && [ ! -e '$conf/0001:00:10.0' ]"
+check "fake: udev-add of a held, recorded function: nothing to do (exit 0)" \
+	status_is 0 pt udev-add 0001:00:13.0
+check "fake: udev-add logs to the kernel log" grep -q '^<6>passthru: 0001:00:13.0: already held by passthru' "$root/dev/kmsg"
+check "fake: unbind keeps the record, and says so" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' unbind 0001:00:13.0 | grep -q 'still designated at boot' &&
+		[ -e '$conf/0001:00:13.0' ]"
+check "fake: unbind --persist forgets it" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' unbind --persist 0001:00:13.0 | grep -q 'no longer designated at boot' &&
+		[ ! -e '$conf/0001:00:13.0' ]"
+check "fake: unbind --persist of a function neither held nor designated fails" \
+	says 1 "0001:00:06.0: neither held by passthru nor designated at boot" unbind --persist 0001:00:06.0
+echo 8086:10d3 >"$conf/0001:00:1e.0"
+check "fake: unbind --persist forgets the record of a function that is not there" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' unbind --persist 0001:00:1e.0 && [ ! -e '$conf/0001:00:1e.0' ]"
+echo 8086:10d3 >"$conf/0001:00:1e.0"
+check "fake: list shows a record whose function is absent" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' list | grep -q '^0001:00:1e.0 *8086:10d3 .* yes  *absent\$'"
+echo 8086:10d3 >"$conf/0001:00:10.0"
+check "fake: udev-add refuses a record naming another device" \
+	says 1 "0001:00:10.0: not designating it: the record names 8086:10d3, the function is 1234:11e8" udev-add 0001:00:10.0
+check "fake: udev-add without a record fails" says 1 "not designated at boot" udev-add 0001:00:12.0
+
+# Garbage among the records: each refused by name, the rest still read.
+rm -f "$conf/0001:00:10.0"
+echo hello >"$conf/0001:00:12.0"
+echo 1234:11e8 >"$conf/garbage"
+echo 1234:11e8 >"$conf/00:12.0"
+ln -s /etc/passwd "$conf/0001:00:03.0"
+mkfifo "$conf/0001:00:06.0"
+head -c 1048576 /dev/zero >"$conf/0001:00:07.0"
+mkdir "$conf/0001:00:08.0"
+echo 8086:100e >"$conf/0001:00:09.0" && chmod 666 "$conf/0001:00:09.0"
+echo 8086:100E >"$conf/0001:00:14.0"
+printf '8086:100e\n0001:00:05.0\n' >"$conf/0001:00:05.0"
+printf 'pciPassthru0.id = "\033[2J\377"' >"$conf/$(printf '\033[31m')"
+check "fake: list with garbage records exits 1 but lists everything" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' timeout 10 '$bin' list >'$tmp/l' 2>'$tmp/le'; [ \$? = 1 ] && grep -q '^0001:00:1e.0 .*absent' '$tmp/l' && grep -q '^0001:00:10.0 ' '$tmp/l'"
+for want in '0001:00:12.0: not "vendor:device" in hex' "garbage: not a PCI address" \
+	"/00:12.0: not a PCI address" "0001:00:03.0: a symbolic link" \
+	"0001:00:06.0: not a regular file" "0001:00:07.0: too large" \
+	"0001:00:08.0: not a regular file" "0001:00:09.0: writable by group or others" \
+	'0001:00:14.0: not "vendor:device"' '0001:00:05.0: not "vendor:device"' \
+	'/\\x1b\[31m: not a PCI address'; do
+	check "fake: list refuses the record: $want" grep -q -- "^passthru: ignored: .*$want" "$tmp/le"
+done
+check "fake: list prints no control byte of a record's name" \
+	sh -c "! LC_ALL=C grep -qP '[\\x00-\\x09\\x0b-\\x1f\\x7f-\\xff]' '$tmp/le'"
+check "fake: list --json with garbage records is JSON" json_ok pt list --json
+check "fake: udev-add refuses a garbled record, and writes nothing" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' udev-add 0001:00:12.0 2>&1 | grep -q 'not designating it: .*not \"vendor:device\"' &&
+		[ ! -s '$S/bus/pci/devices/0001:00:12.0/driver_override' ]"
+check "fake: udev-add refuses a record that is a symbolic link" \
+	says 1 "0001:00:03.0: not designating it: $conf/0001:00:03.0: a symbolic link" udev-add 0001:00:03.0
+check "fake: udev-add does not open a FIFO for a record" \
+	says 1 "0001:00:06.0: not designating it: $conf/0001:00:06.0: not a regular file" udev-add 0001:00:06.0
+chmod 777 "$conf"
+echo 1234:11e8 >"$conf/0001:00:13.0" && chmod 644 "$conf/0001:00:13.0"
+check "fake: udev-add refuses records in a directory anyone may write" \
+	says 1 "$conf: writable by group or others" udev-add 0001:00:13.0
+chmod 755 "$conf"
+check "fake: the refusals are in the kernel log" grep -q '^<4>passthru: 0001:00:03.0: not designating it' "$root/dev/kmsg"
+check "fake: bind --persist makes the directory" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$tmp/new/dir' '$bin' bind --persist 0001:00:13.0 && [ -s '$tmp/new/dir/0001:00:13.0' ]"
 
 [ $fails = 0 ]

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * passthru bind and unbind: hand functions to passthru through
- * driver_override, and back to their host drivers.
+ * driver_override, and back to their host drivers; --persist records the
+ * choice for the next boot (persist.c).
  *
  * bind checks first whatever sysfs can tell (a bridge, no IOMMU group,
  * passthru not loaded) and what the host stands on (host.c: mounted
@@ -17,7 +18,7 @@
 
 #include "passthru.h"
 
-int opt_group, opt_force;
+int opt_group, opt_force, opt_persist;
 
 /* One status of several: a failure outweighs a refusal for the host's sake. */
 static int worse(int a, int b)
@@ -131,6 +132,36 @@ int bind_one(const char *bdf, int force)
 	return EXIT_READY;
 }
 
+/* Record that passthru holds @bdf, for the next boot (udev-add). */
+static int record(const char *bdf)
+{
+	char ids[IDS_LEN];
+	struct func f;
+	int ret;
+
+	if (func_read(&f, bdf)) {
+		error("%s: held, but not recorded: its IDs cannot be read", bdf);
+		return EXIT_NOT_READY;
+	}
+	func_ids(&f, ids);
+	ret = persist_put(bdf, ids);
+	if (ret) {
+		error("%s: held, but not recorded in %s: %s", bdf, persist_dir(),
+		      strerror(-ret));
+		return EXIT_NOT_READY;
+	}
+	note("%s: and at every boot (%s/%s)", bdf, persist_dir(), bdf);
+	return EXIT_READY;
+}
+
+/* bind_one(), then (--persist) record() what it bound. */
+static int bind_record(const char *bdf, int force)
+{
+	int status = bind_one(bdf, force);
+
+	return status || !opt_persist ? status : record(bdf);
+}
+
 /* Every function of @bdf's IOMMU group but the bridges. */
 static int bind_group(const char *bdf, int force)
 {
@@ -156,7 +187,7 @@ static int bind_group(const char *bdf, int force)
 		if (e->d_name[0] == '.')
 			continue;
 		if (!func_read(&f, e->d_name) && !f.bridge)
-			status = worse(status, bind_one(f.bdf, force));
+			status = worse(status, bind_record(f.bdf, force));
 	}
 	closedir(d);
 	return status;
@@ -195,7 +226,7 @@ int cmd_bind(const struct command *cmd, int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++)
 		status = worse(status, opt_group ? bind_group(bdfs[i], opt_force) :
-			       bind_one(bdfs[i], opt_force));
+			       bind_record(bdfs[i], opt_force));
 	free(bdfs);
 	return status;
 }
@@ -220,6 +251,33 @@ static int release(const char *bdf)
 	return ret ? EXIT_NOT_READY : EXIT_READY;
 }
 
+/* Forget @bdf's record (--persist), or say it is still there. */
+static int forget(const char *bdf, int held)
+{
+	char ids[IDS_LEN], why[PATH_MAX + 64];
+	int ret;
+
+	if (!opt_persist) {
+		if (persist_get(bdf, ids, why, sizeof(why)) == 1)
+			note("%s: still designated at boot (%s/%s); unbind --persist forgets it",
+			     bdf, persist_dir(), bdf);
+		return EXIT_READY;
+	}
+	ret = persist_del(bdf);
+	if (ret < 0) {
+		error("%s: cannot remove its record %s/%s: %s", bdf, persist_dir(), bdf,
+		      strerror(-ret));
+		return EXIT_NOT_READY;
+	}
+	if (ret && !held) {
+		error("%s: neither held by passthru nor designated at boot", bdf);
+		return EXIT_NOT_READY;
+	}
+	if (!ret)
+		note("%s: no longer designated at boot", bdf);
+	return EXIT_READY;
+}
+
 int cmd_unbind(const struct command *cmd, int argc, char **argv)
 {
 	char (*bdfs)[BDF_LEN] = calloc(argc ? argc : 1, BDF_LEN);
@@ -232,14 +290,19 @@ int cmd_unbind(const struct command *cmd, int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++) {
 		const char *bdf = bdfs[i];
+		int held, s = EXIT_READY;
 
 		link_name(drv, sizeof(drv), SYS_PCI "/%s/driver", bdf);
-		if (strcmp(drv, "passthru")) {
+		held = !strcmp(drv, "passthru");
+		if (held) {
+			s = release(bdf);
+		} else if (!opt_persist) {
 			error("%s: not held by passthru", bdf);
-			status = EXIT_NOT_READY;
-			continue;
+			s = EXIT_NOT_READY;
 		}
-		status = worse(status, release(bdf));
+		if (held || opt_persist)
+			s = worse(s, forget(bdf, held));
+		status = worse(status, s);
 	}
 	free(bdfs);
 	return status;

@@ -5,11 +5,13 @@
  *   passthru list [--json]              every PCI function and its state
  *   passthru doctor [--json] [BDF...]   is this host, are these functions,
  *                                       ready for passthrough?
- *   passthru bind [--group] [--force] BDF...
- *   passthru unbind BDF...
+ *   passthru bind [--group] [--force] [--persist] BDF...
+ *   passthru unbind [--persist] BDF...
  *   passthru info [--json] BDF          the function as passthru sees it
  *   passthru vmx [--json] [--bind] FILE  the passthrough devices of a VMware
  *                                       .vmx file, matched to this host
+ *   passthru udev-add BDF              for udev: a designated function
+ *                                       appeared
  *   passthru help [COMMAND], passthru COMMAND --help
  *
  * Each command takes only its own options (getopt_long); see passthru.8
@@ -34,10 +36,14 @@ static const struct command commands[] = {
 	{ "bind", "BDF...", "hand functions to passthru",
 	  "  --group    every function of their IOMMU groups (bridges excepted)\n"
 	  "  --force    even one the host stands on (a mounted filesystem, swap, a\n"
-	  "             default route)\n",
-	  cmd_bind, { { "group", &opt_group }, { "force", &opt_force } } },
-	{ "unbind", "BDF...", "give functions back to their host drivers", "",
-	  cmd_unbind, { { 0 } } },
+	  "             default route)\n"
+	  "  --persist  and at every boot and hot-add (/etc/passthru/persist.d, read\n"
+	  "             by udev/61-passthru-persist.rules)\n",
+	  cmd_bind, { { "group", &opt_group }, { "force", &opt_force },
+		      { "persist", &opt_persist } } },
+	{ "unbind", "BDF...", "give functions back to their host drivers",
+	  "  --persist  and forget their designation at boot\n",
+	  cmd_unbind, { { "persist", &opt_persist } } },
 	{ "info", "BDF", "a function passthru holds, as its uAPI describes it",
 	  "  --json     print JSON\n", cmd_info, { { "json", &json } } },
 	{ "vmx", "FILE.vmx",
@@ -45,6 +51,9 @@ static const struct command commands[] = {
 	  "  --json     print JSON\n"
 	  "  --bind     bind each device that is ready\n",
 	  cmd_vmx, { { "json", &json }, { "bind", &opt_bind } } },
+	{ "udev-add", "BDF",
+	  "for udev: a function designated at boot appeared; bind it if it is the one recorded",
+	  "", cmd_udev_add, { { 0 } } },
 };
 
 static void main_help(FILE *f)
@@ -53,7 +62,7 @@ static void main_help(FILE *f)
 
 	fprintf(f, "usage: passthru COMMAND [OPTIONS] [ARGS]\n\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-7s %-10s %s\n", commands[i].name, commands[i].args,
+		fprintf(f, "  %-8s %-10s %s\n", commands[i].name, commands[i].args,
 			commands[i].summary);
 	fprintf(f, "\nBDF is DDDD:BB:DD.F or BB:DD.F, in hex.  passthru COMMAND --help\n"
 		"lists a command's options.  Exit status: 0 ready/done, 1 not ready or\n"

@@ -5,11 +5,16 @@
  * so text for a terminal goes through safe(), and JSON through a writer
  * whose strings are valid JSON for any byte.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "passthru.h"
+
+int log_kmsg;
 
 /*
  * @s with every byte that is not printable ASCII written as \xNN (a
@@ -34,9 +39,31 @@ const char *safe(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* A line for the kernel log (udev-add: where udev's helpers are heard). */
+static void to_kernel_log(const char *level, const char *msg)
+{
+	char path[PATH_MAX], line[1100];
+	int fd, n;
+
+	if (kpath(path, sizeof(path), "/dev/kmsg"))
+		return;
+	/* Appending: a fake tree's kmsg keeps every line. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%spassthru: %s\n", level, msg);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	/* Best effort: the message went to stderr already. */
+	if (n > 0 && write(fd, line, n) != n)
+		n = 0;
+	close(fd);
+}
+
 /*
- * "passthru: MESSAGE" on stderr, made safe for a terminal: it names
- * things that sysfs and /proc hold.
+ * "passthru: MESSAGE" on stderr, made safe for a terminal (it names
+ * things sysfs, /proc and records hold), and in the kernel log too when
+ * udev runs the command (@log_kmsg).
  */
 void error(const char *fmt, ...)
 {
@@ -48,6 +75,8 @@ void error(const char *fmt, ...)
 	va_end(ap);
 	safe(msg, out, sizeof(out));
 	fprintf(stderr, "passthru: %s\n", out);
+	if (log_kmsg)
+		to_kernel_log("<4>", out);
 }
 
 /* error() of @what (a function, a file): "passthru: WHAT: MESSAGE". */
@@ -62,7 +91,7 @@ void error_at(const char *what, const char *fmt, ...)
 	error("%s: %s", what, msg);
 }
 
-/* What the command did, on stdout (unless JSON). */
+/* What the command did, on stdout (unless JSON), and the kernel log. */
 void note(const char *fmt, ...)
 {
 	char msg[1024], out[4096];
@@ -74,6 +103,8 @@ void note(const char *fmt, ...)
 	safe(msg, out, sizeof(out));
 	if (!json)
 		printf("%s\n", out);
+	if (log_kmsg)
+		to_kernel_log("<6>", out);
 }
 
 /*

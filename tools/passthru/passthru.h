@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The passthru command: what its commands share.  Each command is one
- * file (list.c, doctor.c, bind.c, info.c, vmx.c) with an entry in
+ * file (list.c, doctor.c, bind.c, info.c, vmx.c, udev.c) with an entry in
  * main.c's table; sysfs.c reads and writes sysfs, out.c prints (text made
  * safe for a terminal, and JSON); host.c and route.c find what the host
- * stands on (its filesystems, swap and default routes).
+ * stands on (its filesystems, swap and default routes); persist.c keeps
+ * the designations that survive a reboot.
  */
 #ifndef PASSTHRU_CLI_H
 #define PASSTHRU_CLI_H
@@ -18,6 +19,8 @@
 
 /* The length of "dddd:bb:dd.f" and its NUL. */
 #define BDF_LEN 13
+/* The length of "vvvv:dddd", a function's vendor and device IDs, and its NUL. */
+#define IDS_LEN 10
 
 /* Exit statuses (passthru.8). */
 #define EXIT_READY 0
@@ -48,7 +51,7 @@ struct command {
 	} options[4];
 };
 
-extern int json, opt_group, opt_force, opt_bind;
+extern int json, opt_group, opt_force, opt_bind, opt_persist;
 
 int cmd_list(const struct command *cmd, int argc, char **argv);
 int cmd_doctor(const struct command *cmd, int argc, char **argv);
@@ -56,6 +59,7 @@ int cmd_bind(const struct command *cmd, int argc, char **argv);
 int cmd_unbind(const struct command *cmd, int argc, char **argv);
 int cmd_info(const struct command *cmd, int argc, char **argv);
 int cmd_vmx(const struct command *cmd, int argc, char **argv);
+int cmd_udev_add(const struct command *cmd, int argc, char **argv);
 void usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -87,6 +91,7 @@ int write_attr(const char *value, const char *fmt, ...)
 int parse_bdf(const char *arg, char *bdf);
 int exists(const char *bdf);
 int func_read(struct func *f, const char *bdf);
+void func_ids(const struct func *f, char *ids);
 char **list_funcs(int *n);
 void free_funcs(char **names, int n);
 int group_blocker(const char *group, const char *except, char *who,
@@ -96,6 +101,7 @@ int file_has(const char *kernel_path, const char *needle);
 int has_cap(const char *bdf, int id);
 
 /* out.c */
+extern int log_kmsg;
 const char *safe(const char *s, char *buf, size_t len);
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_at(const char *what, const char *fmt, ...)
@@ -140,6 +146,14 @@ void need_leaf(struct need *n, const char *path, const char *fmt, ...)
 void chain_add(char *buf, size_t len, const char *chain, const char *name,
 	       const char *kind);
 int routes_need(struct need *n);
+
+/* persist.c: designations that survive a reboot */
+const char *persist_dir(void);
+int persist_get(const char *bdf, char *ids, char *why, size_t len);
+int persist_put(const char *bdf, const char *ids);
+int persist_del(const char *bdf);
+int persist_each(void (*fn)(const char *name, const char *ids,
+			    const char *why, void *arg), void *arg);
 
 /* bind.c, for vmx.c */
 int bind_one(const char *bdf, int force);

@@ -283,6 +283,12 @@ int func_read(struct func *f, const char *bdf)
 	return 0;
 }
 
+/* @f's "vendor:device" (IDS_LEN bytes), as a record holds it. */
+void func_ids(const struct func *f, char *ids)
+{
+	snprintf(ids, IDS_LEN, "%.4s:%.4s", f->vendor + 2, f->device + 2);
+}
+
 static int bdf_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char * const *)a, *(char * const *)b);
