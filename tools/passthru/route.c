@@ -241,7 +241,8 @@ static int nl_routes(struct need *n, int family)
 
 /*
  * /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric
- * Mask ...", addresses in hex; the main table only.
+ * Mask ...", addresses in hex; the main table only.  Not there without
+ * IPv4.
  */
 static int proc_route4(struct need *n)
 {
@@ -252,7 +253,7 @@ static int proc_route4(struct need *n)
 	kpath(path, sizeof(path), "/proc/net/route");
 	f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return errno == ENOENT ? 0 : -errno;
 	while (!n->found && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%15s %x %x %x %*d %*d %*d %x", ifname, &dst, &gw,
 			   &flags, &mask) == 5 && !dst && !mask &&
