@@ -16,19 +16,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <linux/ethtool.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 
 #include "passthru.h"
 
 static void netdev(struct need *n, const char *name, const char *what,
 		   const char *chain, int depth);
 
-/* What sysfs says an interface is: DEVTYPE (bridge, bond, vlan...), USB. */
-static void net_kind(const char *dir, char *kind, size_t len)
+/* Its driver, as ethtool -i says (a macvlan has no DEVTYPE). */
+static void net_driver(const char *name, char *kind, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (char *)&info };
+	size_t w;
+	int fd;
+
+	if (fake_root())
+		return;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	copy_str(ifr.ifr_name, sizeof(ifr.ifr_name), name);
+	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
+		info.driver[sizeof(info.driver) - 1] = '\0';
+		w = strspn(info.driver, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+		if (w && w < len && !info.driver[w])
+			copy_str(kind, len, info.driver);
+	}
+	close(fd);
+}
+
+/*
+ * What sysfs says an interface is: DEVTYPE (bridge, bond, vlan...), or
+ * for a virtual one without it its driver; and USB.
+ */
+static void net_kind(const char *name, const char *dir, char *kind, size_t len)
 {
 	char uevent[1024], *p;
 	size_t w;
@@ -42,6 +71,8 @@ static void net_kind(const char *dir, char *kind, size_t len)
 		if (w < len)
 			snprintf(kind, len, "%.*s", (int)w, p);
 	}
+	if (!kind[0] && strstr(dir, "/devices/virtual/"))
+		net_driver(name, kind, len);
 	if (strstr(dir, "/usb"))
 		snprintf(kind + strlen(kind), len - strlen(kind), "%sUSB",
 			 kind[0] ? ", " : "");
@@ -84,7 +115,7 @@ static void netdev(struct need *n, const char *name, const char *what,
 	    kpath(path, sizeof(path), "/sys/class/net/%s", name) ||
 	    !realpath(path, dir))
 		return;
-	net_kind(dir, kind, sizeof(kind));
+	net_kind(name, dir, kind, sizeof(kind));
 	chain_add(link, sizeof(link), chain, name, kind);
 	need_leaf(n, dir, "%s via %s", what, link);
 	net_lowers(n, dir, what, link, depth);
