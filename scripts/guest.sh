@@ -135,6 +135,9 @@ for w in "${wanted[@]}"; do
 		echo "$n" >>"$root/lib/modules/$w.deps"
 	done
 done
+# What the cli and persist areas use beyond busybox (udevd, dmsetup, a
+# module tree for modprobe; PT_ROOT_OVERLAY): scripts/guest-root.sh.
+"$TOP/scripts/guest-root.sh" "$root" "${moddir:--}"
 initrd=$OUT/initramfs-$flavour-$kernel.cpio
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"
 
