@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The administrator's command on the test bed: doctor, list, info, bind
-# and unbind, vmx (its own rules: scripts/cli-test.sh on the host).
+# and unbind, vmx, what bind refuses (its own rules: scripts/cli-test.sh
+# on the host).
 # Sourced by check.sh; alone: PT_MODE=cli scripts/guest.sh vtd.
 . /tests/lib.sh
 variant=${1:-${variant:-vtd}}
@@ -92,5 +93,136 @@ expect "vmx: --json lists the malformed lines" \
 	sh -c "passthru vmx --json /tmp/bad.vmx | grep -q '\"malformed\": \\[{\"line\": 8'"
 expect "info: edu behind the bridge is in e1000's group" \
 	test "$(group_of $EDU2)" = "$(group_of "$E1000")"
+
+# bind refuses what the host stands on, whatever is stacked on it, with
+# exit status 3 and the way it is needed, leaving the host driver bound.
+# The stacks need the distro kernel's modules (scripts/guest-root.sh).
+# refused BDF TEXT: bind exits 3 saying TEXT, and BDF keeps its driver
+# (a bind that was not refused is undone).
+refused() {
+	_rf_drv=$(driver_of $1)
+	passthru bind $1 >/tmp/refused 2>&1
+	_rf=$?
+	cat /tmp/refused
+	[ "$(driver_of $1)" = passthru ] && passthru unbind $1 >/dev/null
+	[ $_rf = 3 ] && grep -qF -- "$2" /tmp/refused && [ -n "$_rf_drv" ] &&
+		[ "$(driver_of $1)" = "$_rf_drv" ]
+}
+# nic_of BDF: its network interface.
+nic_of() { ls /sys/bus/pci/devices/$1/net 2>/dev/null; }
+# net_refusals: the network stacks, on e1000e's interface $nic.
+net_refusals() {
+	cat >/tmp/nic.vmx <<VMX
+pciPassthru0.present = "TRUE"
+pciPassthru0.vendorId = "8086"
+pciPassthru0.deviceId = "10d3"
+pciPassthru0.systemId = "48c4619b-6d58-18db-2a0e-000423d1e6f6"
+pciPassthru0.id = "00:06.0"
+VMX
+	if [ -n "$nic" ] && modprobe bridge 2>/dev/null; then
+		ip link add br0 type bridge
+		ip link set $nic master br0
+		ip link set br0 up
+		ip addr add 10.9.0.1/24 dev br0
+		ip route add default via 10.9.0.254 dev br0
+		expect "cli: bind refuses e1000e's function under the bridge of the default route (exit 3)" \
+			refused $E1000E "$E1000E: refusing: it carries the IPv4 default route (table main) via br0 (bridge) over $nic; the host needs it (--force"
+		expect "cli: doctor says the host needs it" \
+			sh -c "passthru doctor $E1000E | grep -q '^FAIL  $E1000E .*via br0 (bridge) over $nic: the host needs it'"
+		expect "cli: vmx: not ready, with a foreign systemId only a warning" \
+			sh -c "! passthru vmx /tmp/nic.vmx >/tmp/vmx; grep -q '^FAIL  $E1000E .*the host needs it' /tmp/vmx &&
+				grep -q '^WARN  pciPassthru0 .*another host' /tmp/vmx && grep -q '^pciPassthru0: NOT READY' /tmp/vmx"
+		expect "cli: vmx --bind leaves it to e1000e" \
+			sh -c "! passthru vmx --bind /tmp/nic.vmx >/dev/null; [ \"\$(basename \$(readlink /sys/bus/pci/devices/$E1000E/driver))\" = e1000e ]"
+		expect "cli: bind --force takes it anyway, saying why" \
+			sh -c "passthru bind --force $E1000E 2>&1 | grep -q -- '$E1000E: --force: taking it although it carries the IPv4 default route'"
+		expect "cli: ... it is passthru's" test "$(driver_of $E1000E)" = passthru
+		expect "cli: unbind gives it back to e1000e" \
+			sh -c "passthru unbind $E1000E | grep -q 'released; host driver: e1000e'"
+		ip link del br0
+		nic=$(nic_of $E1000E)
+		ip link set $nic up
+	else
+		skip "cli: bind refuses a bridge's port: no bridge module"
+	fi
+	ip -6 route add default dev $nic
+	expect "cli: bind refuses the function of an IPv6 default route" \
+		refused $E1000E "$E1000E: refusing: it carries the IPv6 default route (table main) via $nic;"
+	ip -6 route del default dev $nic
+	ip route add default dev $nic table 100
+	ip rule add from 10.9.9.9 table 100
+	expect "cli: bind refuses the function of a default route in another table (ip rule)" \
+		refused $E1000E "$E1000E: refusing: it carries the IPv4 default route (table 100) via $nic;"
+	ip rule del from 10.9.9.9 table 100
+	ip route del default dev $nic table 100
+	if modprobe 8021q 2>/dev/null && modprobe macvlan 2>/dev/null &&
+		modprobe bonding max_bonds=0 2>/dev/null; then
+		ip link add link $nic name pt.5 type vlan id 5
+		ip link add link pt.5 name ptmv type macvlan
+		ip link set pt.5 up
+		ip link set ptmv up
+		ip route add default dev ptmv
+		expect "cli: bind refuses the NIC under a macvlan over a VLAN" \
+			refused $E1000E "it carries the IPv4 default route (table main) via ptmv (macvlan) over pt.5 (vlan) over $nic;"
+		ip link del ptmv
+		ip link del pt.5
+		ip link add ptbond type bond
+		ip link set $nic down
+		ip link set $nic master ptbond
+		ip link set ptbond up
+		ip route add default dev ptbond
+		expect "cli: bind refuses a bond's slave" \
+			refused $E1000E "it carries the IPv4 default route (table main) via ptbond (bond) over $nic;"
+		ip link set $nic nomaster
+		ip link del ptbond
+		rmmod bonding macvlan 8021q
+	else
+		skip "cli: bind refuses VLAN, macvlan and bond members: no modules"
+	fi
+	expect "cli: with no route through it, e1000e's function could be bound" \
+		sh -c "passthru doctor $E1000E >/tmp/doc; ! grep -q 'the host needs it' /tmp/doc"
+}
+nic=$(nic_of $E1000E)
+if [ -n "$nic" ] && [ -e /proc/net/route ]; then
+	ip link set $nic up
+	net_refusals
+else
+	skip "cli: bind refuses what a default route needs: no e1000e interface or no IPv4"
+fi
+
+# Filesystems and swap: dm over the NVMe disk (a region past what the
+# NVMe tests read, put back as it was).
+if modprobe nvme 2>/dev/null && modprobe dm-mod 2>/dev/null &&
+	modprobe crc32c_generic 2>/dev/null && modprobe ext4 2>/dev/null &&
+	wait_for 10 test -b /dev/nvme0n1; then
+	export DM_DISABLE_UDEV=1
+	dd if=/dev/nvme0n1 of=/tmp/nvme.save bs=512 skip=16384 count=8192 2>/dev/null
+	/sbin/dmsetup create ptroot --table "0 4096 linear /dev/nvme0n1 16384"
+	/sbin/dmsetup create ptswap --table "0 4096 linear /dev/nvme0n1 20480"
+	mkdir -p /mnt/pt
+	expect "cli: an ext2 filesystem on dm over the NVMe disk is mounted" \
+		sh -c "mke2fs -q /dev/mapper/ptroot && mount -t ext2 /dev/mapper/ptroot /mnt/pt"
+	expect "cli: bind refuses the NVMe function under a filesystem on dm" \
+		refused $NVME "$NVME: refusing: it backs the filesystem on /mnt/pt via dm-"
+	expect "cli: ... saying which dm and which disk" grep -q "(dm ptroot) over nvme0n1;" /tmp/refused
+	umount /mnt/pt
+	expect "cli: swap on dm over the NVMe disk is on" \
+		sh -c "mkswap /dev/mapper/ptswap >/dev/null && swapon /dev/mapper/ptswap"
+	expect "cli: bind refuses the NVMe function under swap" \
+		refused $NVME "$NVME: refusing: it backs swap /dev/mapper/ptswap via dm-"
+	swapoff /dev/mapper/ptswap
+	/sbin/dmsetup remove ptroot
+	/sbin/dmsetup remove ptswap
+	unset DM_DISABLE_UDEV
+	dd if=/tmp/nvme.save of=/dev/nvme0n1 bs=512 seek=16384 conv=fsync 2>/dev/null
+	expect "cli: the NVMe disk is as it was" \
+		sh -c "dd if=/dev/nvme0n1 bs=512 skip=16384 count=8192 2>/dev/null | cmp - /tmp/nvme.save"
+	rmmod nvme
+else
+	skip "cli: bind refuses a disk under dm: no nvme, dm-mod, crc32c or ext4 module"
+fi
+expect "cli: bind refuses a root port before unbinding, and pcieport keeps it" \
+	sh -c "passthru bind 00:08.0 2>/tmp/rp; [ \$? = 1 ] && grep -q 'refusing: a bridge' /tmp/rp &&
+		[ \"\$(basename \$(readlink /sys/bus/pci/devices/0000:00:08.0/driver))\" = pcieport ]"
 
 area_end
