@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The administrator's command on the test bed: doctor, list, info, bind
 # and unbind, vmx, what bind refuses (its own rules: scripts/cli-test.sh
-# on the host).
+# on the host), then persist.sh.
 # Sourced by check.sh; alone: PT_MODE=cli scripts/guest.sh vtd.
 . /tests/lib.sh
 variant=${1:-${variant:-vtd}}
@@ -226,3 +226,6 @@ expect "cli: bind refuses a root port before unbinding, and pcieport keeps it" \
 		[ \"\$(basename \$(readlink /sys/bus/pci/devices/0000:00:08.0/driver))\" = pcieport ]"
 
 area_end
+
+# The designation at boot (udev), as its own area.
+. /tests/persist.sh
