@@ -72,8 +72,13 @@ int cmd_udev_add(const struct command *cmd, int argc, char **argv)
 	char bdf[BDF_LEN], ids[IDS_LEN], why[PATH_MAX + 64];
 	int got;
 
-	if (argc != 1 || parse_bdf(argv[0], bdf)) {
+	if (argc != 1) {
 		usage_error(cmd, "takes one function");
+		return EXIT_USAGE;
+	}
+	if (parse_bdf(argv[0], bdf)) {
+		usage_error(cmd, "%s: not a PCI address (DDDD:BB:DD.F or BB:DD.F, in hex)",
+			    safe(argv[0], why, sizeof(why)));
 		return EXIT_USAGE;
 	}
 	log_kmsg = 1;
