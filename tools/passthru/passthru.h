@@ -146,6 +146,9 @@ void need_leaf(struct need *n, const char *path, const char *fmt, ...)
 void chain_add(char *buf, size_t len, const char *chain, const char *name,
 	       const char *kind);
 int routes_need(struct need *n);
+void default_route_oif(struct need *n, int family, unsigned int table,
+		       unsigned int ifindex);
+int rtnl_default_routes(struct need *n, int family);
 
 /* persist.c: designations that survive a reboot */
 const char *persist_dir(void);

@@ -2,9 +2,9 @@
 /*
  * The default routes of the host, for host.c: every IPv4 and IPv6
  * default route of every routing table (policy routing), read with a
- * netlink dump as "ip route show table all" does, or from /proc/net/route
- * (IPv4, table main only) and /proc/net/ipv6_route when netlink cannot be
- * had (and in a fake tree, PASSTHRU_SYSROOT).  Each output interface is
+ * netlink dump as "ip route show table all" does (rtnl.c), or from
+ * /proc/net/route (IPv4, table main only) and /proc/net/ipv6_route when
+ * netlink cannot be had (and in a fake tree, PASSTHRU_SYSROOT).  Each output interface is
  * followed down its stack: a bridge to its ports, a bond to its slaves,
  * a VLAN or macvlan to its link (lower_* in sysfs); the devices at the
  * bottom are what host.c looks for under a function.
@@ -18,10 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 #include <linux/ethtool.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 
@@ -143,131 +141,14 @@ static void default_route(struct need *n, const char *family,
 	netdev(n, ifname, what, "", 0);
 }
 
-static void route_oif(struct need *n, int family, unsigned int table,
-		      unsigned int ifindex)
+/* A default route of @family in @table through the interface @ifindex. */
+void default_route_oif(struct need *n, int family, unsigned int table,
+		       unsigned int ifindex)
 {
 	char name[IF_NAMESIZE];
 
 	if (ifindex && if_indextoname(ifindex, name))
 		default_route(n, family == AF_INET6 ? "IPv6" : "IPv4", table, name);
-}
-
-/* The next hops of an ECMP route (RTA_MULTIPATH). */
-static void route_multipath(struct need *n, int family, unsigned int table,
-			    const struct rtattr *a)
-{
-	const struct rtnexthop *nh = RTA_DATA(a);
-	int len = RTA_PAYLOAD(a);
-
-	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
-		route_oif(n, family, table, nh->rtnh_ifindex);
-		len -= RTNH_ALIGN(nh->rtnh_len);
-		nh = RTNH_NEXT(nh);
-	}
-}
-
-static unsigned int rta_u32(const struct rtattr *a)
-{
-	unsigned int v = 0;
-
-	if (RTA_PAYLOAD(a) >= sizeof(v))
-		memcpy(&v, RTA_DATA(a), sizeof(v));
-	return v;
-}
-
-/* One route of the dump: a unicast route to ::/0 or 0.0.0.0/0. */
-static void route_msg(struct need *n, const struct nlmsghdr *h)
-{
-	const struct rtmsg *r = NLMSG_DATA(h);
-	const struct rtattr *a, *multipath = NULL;
-	unsigned int table, oif = 0;
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*r));
-
-	if (len < 0 || r->rtm_dst_len || r->rtm_type != RTN_UNICAST ||
-	    (r->rtm_family != AF_INET && r->rtm_family != AF_INET6))
-		return;
-	table = r->rtm_table;
-	for (a = RTM_RTA(r); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == RTA_TABLE)
-			table = rta_u32(a);
-		else if (a->rta_type == RTA_OIF)
-			oif = rta_u32(a);
-		else if (a->rta_type == RTA_MULTIPATH)
-			multipath = a;
-	}
-	route_oif(n, r->rtm_family, table, oif);
-	if (multipath)
-		route_multipath(n, r->rtm_family, table, multipath);
-}
-
-/* Read the dump that answers request @seq; 0 at its end, or -errno. */
-static int nl_read(int fd, unsigned int seq, struct need *n)
-{
-	union {
-		struct nlmsghdr h;
-		char buf[32768];
-	} u;
-	const struct nlmsghdr *h;
-	struct sockaddr_nl sa;
-	struct iovec iov = { u.buf, sizeof(u.buf) };
-	struct msghdr msg = {
-		.msg_name = &sa, .msg_namelen = sizeof(sa),
-		.msg_iov = &iov, .msg_iovlen = 1,
-	};
-	ssize_t got;
-	int len;
-
-	for (;;) {
-		got = recvmsg(fd, &msg, 0);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return got ? -errno : -ENODATA;
-		if (msg.msg_flags & MSG_TRUNC)
-			return -EMSGSIZE;
-		if (sa.nl_pid)
-			continue;
-		len = (int)got;
-		for (h = &u.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE || n->found)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -EPROTO;
-			if (h->nlmsg_type == RTM_NEWROUTE)
-				route_msg(n, h);
-		}
-	}
-}
-
-/* Every route of @family in every table, by netlink; 0 or -errno. */
-static int nl_routes(struct need *n, int family)
-{
-	struct {
-		struct nlmsghdr h;
-		struct rtmsg r;
-	} req = {
-		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETROUTE,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		       .nlmsg_seq = (unsigned int)family },
-		.r = { .rtm_family = (unsigned char)family },
-	};
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 5 };
-	int fd, ret;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) != sizeof(req))
-		ret = -errno;
-	else
-		ret = nl_read(fd, req.h.nlmsg_seq, n);
-	close(fd);
-	return ret;
 }
 
 /*
@@ -323,7 +204,8 @@ int routes_need(struct need *n)
 {
 	int ret;
 
-	if (!fake_root() && !nl_routes(n, AF_INET) && !nl_routes(n, AF_INET6))
+	if (!fake_root() && !rtnl_default_routes(n, AF_INET) &&
+	    !rtnl_default_routes(n, AF_INET6))
 		return 0;
 	ret = proc_route4(n);
 	return ret ? ret : proc_route6(n);
