@@ -8,8 +8,8 @@
 # MODULES is the kernel's module directory (.../lib/modules/ABI), or -
 # for a kernel without one (the debug kernel: its drivers are built
 # in).  It adds:
-# - Debian 12's systemd-udevd and udevadm, and dmsetup, with the shared
-#   libraries ldd names;
+# - Debian 12's systemd-udevd and udevadm, dmsetup, and iproute2's ip as
+#   /usr/sbin/ip, with the shared libraries ldd names;
 # - the rules udev runs: udev/61-passthru-persist.rules, and the host's
 #   80-drivers.rules, which loads drivers by modalias as at a real boot;
 # - /usr/sbin/passthru, where the rule runs it, and /sbin/modprobe
@@ -24,16 +24,18 @@
 root=${1:?usage: guest-root.sh ROOT MODULES}
 mods=${2:?usage: guest-root.sh ROOT MODULES}
 
-# A program and the libraries it links, at the same paths.
+# A program (at the same path, or at $2) and the libraries it links.
 copy_prog() {
 	local lib
-	install -D "$1" "$root$1"
+	install -D "$1" "$root${2:-$1}"
 	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] || install -D "$(readlink -f "$lib")" "$root$lib"
 	done
 }
 copy_prog /bin/udevadm
 copy_prog /sbin/dmsetup
+# iproute2's ip for nexthop objects, beside busybox's (/bin/ip).
+copy_prog /bin/ip /usr/sbin/ip
 mkdir -p "$root/lib/systemd" "$root/sbin" "$root/usr/sbin" "$root/run" \
 	"$root/etc/udev/rules.d" "$root/lib/udev/rules.d" "$root/mnt"
 ln -sf /bin/udevadm "$root/lib/systemd/systemd-udevd"

@@ -155,6 +155,22 @@ VMX
 		refused $E1000E "$E1000E: refusing: it carries the IPv4 default route (table 100) via $nic;"
 	ip rule del from 10.9.9.9 table 100
 	ip route del default dev $nic table 100
+	# A nexthop group, with the route's own interface left out of dumps
+	# (a nexthop's device must have its carrier: QEMU's autonegotiation).
+	if [ -x /usr/sbin/ip ] && wait_for 10 grep -q 1 /sys/class/net/$nic/carrier &&
+		echo 0 >/proc/sys/net/ipv4/nexthop_compat_mode; then
+		/usr/sbin/ip -4 nexthop add id 7 dev $nic
+		/usr/sbin/ip nexthop add id 8 group 7
+		/usr/sbin/ip route add default nhid 8 table 101
+		expect "cli: bind refuses the NIC of a nexthop group's default route" \
+			refused $E1000E "$E1000E: refusing: it carries the IPv4 default route (table 101) via $nic;"
+		/usr/sbin/ip route del default nhid 8 table 101
+		/usr/sbin/ip nexthop del id 8
+		/usr/sbin/ip nexthop del id 7
+		echo 1 >/proc/sys/net/ipv4/nexthop_compat_mode
+	else
+		skip "cli: bind refuses a nexthop group's NIC: no iproute2, carrier or nexthop objects"
+	fi
 	if modprobe 8021q 2>/dev/null && modprobe macvlan 2>/dev/null &&
 		modprobe bonding max_bonds=0 2>/dev/null; then
 		ip link add link $nic name pt.5 type vlan id 5
