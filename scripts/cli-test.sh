@@ -418,6 +418,18 @@ check "fake: udev-add refuses a record that is a symbolic link" \
 	says 1 "0001:00:03.0: not designating it: $conf/0001:00:03.0: a symbolic link" udev-add 0001:00:03.0
 check "fake: udev-add does not open a FIFO for a record" \
 	says 1 "0001:00:06.0: not designating it: $conf/0001:00:06.0: not a regular file" udev-add 0001:00:06.0
+check "fake: doctor fails a garbled record" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' doctor | grep -q '^FAIL  record 0001:00:12.0 .*not \"vendor:device\" in hex: not applied at boot'"
+check "fake: doctor warns of a record of an absent function" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' doctor | grep -q '^WARN  record 0001:00:1e.0 .*no such function'"
+echo 8086:10d3 >"$conf/0001:00:10.0"
+check "fake: doctor fails a record naming another device" \
+	sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' doctor | grep -q '^FAIL  record 0001:00:10.0 .*names 8086:10d3, but the function is 1234:11e8'"
+rm "$conf/0001:00:10.0"
+if [ ! -e /etc/udev/rules.d/61-passthru-persist.rules ] && [ ! -e /lib/udev/rules.d/61-passthru-persist.rules ]; then
+	check "fake: doctor warns that no udev rule applies the records" \
+		sh -c "PASSTHRU_SYSROOT='$root' PASSTHRU_CONFDIR='$conf' '$bin' doctor | grep -q '^WARN  udev rule .*61-passthru-persist.rules is not installed'"
+fi
 chmod 777 "$conf"
 echo 1234:11e8 >"$conf/0001:00:13.0" && chmod 644 "$conf/0001:00:13.0"
 check "fake: udev-add refuses records in a directory anyone may write" \

@@ -230,6 +230,62 @@ void doctor_func(const char *bdf, int need_held)
 		       "in D3cold: its platform must power it up (check the slot's power and runtime PM: power/control = on)");
 }
 
+/* persist_each()'s callback: one verdict per record. */
+static void doctor_record(const char *name, const char *ids, const char *why,
+			  void *arg)
+{
+	char what[64], now[IDS_LEN];
+	int *records = arg;
+	struct func f;
+
+	snprintf(what, sizeof(what), "record %s", name);
+	if (!ids) {
+		report("fail", what, "%s: not applied at boot; remove it, or bind --persist again",
+		       why);
+		return;
+	}
+	(*records)++;
+	if (func_read(&f, name)) {
+		report("warn", what, "designated at boot (%s), but there is no such function", ids);
+		return;
+	}
+	func_ids(&f, now);
+	if (strcmp(now, ids))
+		report("fail", what,
+		       "names %s, but the function is %s: udev-add will not designate it; bind --persist it again, or unbind --persist",
+		       ids, now);
+	else
+		report("ok", what, "%s, designated at boot", ids);
+}
+
+/* The records of persist.d, and the udev rule that applies them. */
+static void doctor_persist(void)
+{
+	static const char * const dirs[] = {
+		"/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rules.d",
+		"/usr/lib/udev/rules.d", "/lib/udev/rules.d",
+	};
+	char path[PATH_MAX];
+	unsigned int i;
+	int records = 0, ret;
+
+	ret = persist_each(doctor_record, &records);
+	if (ret)
+		report("fail", "designations at boot", "%s: %s", persist_dir(),
+		       strerror(-ret));
+	if (!records)
+		return;
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!join(path, sizeof(path), dirs[i], "61-passthru-persist.rules") &&
+		    !access(path, F_OK)) {
+			report("ok", "udev rule", "%s applies the records at boot", path);
+			return;
+		}
+	}
+	report("warn", "udev rule",
+	       "61-passthru-persist.rules is not installed, so nothing applies the records at boot: install udev/61-passthru-persist.rules in /etc/udev/rules.d/");
+}
+
 int cmd_doctor(const struct command *cmd, int argc, char **argv)
 {
 	char bdf[BDF_LEN], drv[64];
@@ -242,6 +298,7 @@ int cmd_doctor(const struct command *cmd, int argc, char **argv)
 	if (!kexists(SYS_PCI))
 		report("fail", "PCI", "this system has no PCI bus in sysfs");
 	doctor_host();
+	doctor_persist();
 	for (i = 0; i < argc; i++) {
 		if (parse_bdf(argv[i], bdf))
 			report("fail", argv[i],

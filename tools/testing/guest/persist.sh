@@ -39,6 +39,9 @@ persist_boot1() {
 		test "$(cat $RECORDS/$E1000E)" = 8086:10d3
 	expect "persist: list shows it persistent" \
 		sh -c "passthru list | grep -q '^$E1000E .* passthru .* yes  *held\$'"
+	expect "persist: doctor checks the record, and finds the udev rule" \
+		sh -c "passthru doctor >/tmp/doc; grep -q '^ok    record $E1000E .*8086:10d3, designated at boot' /tmp/doc &&
+			grep -q '^ok    udev rule .*/lib/udev/rules.d/61-passthru-persist.rules applies the records' /tmp/doc"
 	expect "persist: unbind gives it back, and says the record stays" \
 		sh -c "passthru unbind $E1000E | grep -q 'still designated at boot'"
 	expect "persist: ... e1000e has it" test "$(driver_of $E1000E)" = e1000e
