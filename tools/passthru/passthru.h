@@ -3,9 +3,9 @@
  * The passthru command: what its commands share.  Each command is one
  * file (list.c, doctor.c, bind.c, info.c, vmx.c, udev.c) with an entry in
  * main.c's table; sysfs.c reads and writes sysfs, out.c prints (text made
- * safe for a terminal, and JSON); host.c and route.c find what the host
- * stands on (its filesystems, swap and default routes); persist.c keeps
- * the designations that survive a reboot.
+ * safe for a terminal, and JSON); host.c, route.c and rtnl.c find what
+ * the host stands on (its filesystems, swap and default routes);
+ * persist.c keeps the designations that survive a reboot.
  */
 #ifndef PASSTHRU_CLI_H
 #define PASSTHRU_CLI_H
