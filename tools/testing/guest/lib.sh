@@ -158,7 +158,7 @@ area() {
 	testbed_state >/tmp/area.before
 }
 area_end() {
-	echo "# $_area: $(($(cut -d. -f1 /proc/uptime) - _area_t0)) s"
+	echo "$_area: $(($(cut -d. -f1 /proc/uptime) - _area_t0)) s"
 	testbed_state >/tmp/area.after
 	expect "$_area: leaves the test bed as it found it" \
 		cmp -s /tmp/area.before /tmp/area.after
