@@ -20,6 +20,8 @@
 #                     unless allow_unsafe_interrupts=1
 #   [debug-K]         integration tests on the debug kernel (KASAN,
 #                     lockdep, kmemleak, atomic-sleep checks; 6.1, newest)
+#   [persist-K]       passthru bind --persist across two boots of the
+#                     newest kernel under udevd (scripts/persist-test.sh)
 #
 # Set PASSTHRU_TIERS="vtd-6.1 kunit-newest" to run a subset.  Logs: out/.
 #
@@ -39,7 +41,7 @@ emulator_hang() {
 }
 
 "$TOP/scripts/deps.sh"
-tiers=${PASSTHRU_TIERS:-static pkg kunit-6.1 vtd-6.1 amdvi-6.1 noiommu-6.1 nointremap-6.1 debug-6.1 vtd-6.12 kunit-newest vtd-newest amdvi-newest debug-newest}
+tiers=${PASSTHRU_TIERS:-static pkg kunit-6.1 vtd-6.1 amdvi-6.1 noiommu-6.1 nointremap-6.1 debug-6.1 vtd-6.12 kunit-newest vtd-newest amdvi-newest debug-newest persist}
 start=$(date +%s)
 summary=()
 total_passed=0 total_failed=0 total_skipped=0
@@ -50,6 +52,7 @@ for tier in $tiers; do
 	case $tier in
 	static) cmd=("$TOP/scripts/static.sh") ;;
 	pkg) cmd=("$TOP/scripts/pkg.sh") ;;
+	persist) cmd=("$TOP/scripts/persist-test.sh" vtd-newest) ;;
 	*) cmd=("$TOP/scripts/guest.sh" "$tier") guest=1 ;;
 	esac
 	# A failing tier is counted below; the other tiers still run.

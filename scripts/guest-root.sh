@@ -12,6 +12,8 @@
 #   /usr/sbin/ip, with the shared libraries ldd names;
 # - the rules udev runs: udev/61-passthru-persist.rules, and the host's
 #   80-drivers.rules, which loads drivers by modalias as at a real boot;
+#   udev/70-passthru.rules, which persist.sh installs for its access
+#   checks, with an /etc/group that has kvm;
 # - /usr/sbin/passthru, where the rule runs it, and /sbin/modprobe
 #   (busybox), which passthru udev-add runs;
 # - /lib/modules/ABI: passthru.ko and the host drivers the areas load by
@@ -41,8 +43,13 @@ mkdir -p "$root/lib/systemd" "$root/sbin" "$root/usr/sbin" "$root/run" \
 ln -sf /bin/udevadm "$root/lib/systemd/systemd-udevd"
 ln -sf /bin/busybox "$root/sbin/modprobe"
 ln -sf /bin/passthru "$root/usr/sbin/passthru"
-cp "$TOP/udev/61-passthru-persist.rules" /lib/udev/rules.d/80-drivers.rules \
-	"$root/lib/udev/rules.d/"
+cp "$TOP/udev/61-passthru-persist.rules" "$TOP/udev/70-passthru.rules" \
+	/lib/udev/rules.d/80-drivers.rules "$root/lib/udev/rules.d/"
+# The kvm group of udev/70-passthru.rules, for udevd to resolve, and the
+# unprivileged user of the access checks (pt_isol access).
+mkdir -p "$root/etc"
+printf 'root:x:0:\nkvm:x:36:\nnogroup:x:65534:\n' >"$root/etc/group"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 
 # A module and what it depends on, into the tree under $tree, uncompressed
 # (busybox modprobe reads no .ko.xz).

@@ -143,6 +143,10 @@ check "passthru-tools: /usr/include/linux/passthru.h is include/uapi/linux/passt
 	same include/uapi/linux/passthru.h "$root/usr/include/linux/passthru.h"
 check "passthru-tools: /usr/lib/udev/rules.d/70-passthru.rules is udev/70-passthru.rules" \
 	same udev/70-passthru.rules "$root/usr/lib/udev/rules.d/70-passthru.rules"
+check "passthru-tools: /usr/lib/udev/rules.d/61-passthru-persist.rules is udev/61-passthru-persist.rules" \
+	same udev/61-passthru-persist.rules "$root/usr/lib/udev/rules.d/61-passthru-persist.rules"
+check "passthru-tools: the persist rule runs the packaged /usr/sbin/passthru" \
+	sh -c "grep -q 'RUN+=\"/usr/sbin/passthru udev-add' '$root/usr/lib/udev/rules.d/61-passthru-persist.rules' && test -x '$root/usr/sbin/passthru'"
 # The example, its lines uncommented, is what modprobe reads.
 modprobe_example() {
 	local c=$dir/modprobe.d out

@@ -37,6 +37,10 @@
  *                           mapping beyond VT-d's address width ERANGE at
  *                           map time (6.13 and later) or EADDRINUSE at
  *                           attach (before) (with vtd; skipped without)
+ *   pt_isol access BDF GID  with udev's 70-passthru.rules applied: the VM
+ *                           node and BDF's node are group GID, mode 0660;
+ *                           a user in that group opens both and attaches,
+ *                           a user outside it gets EACCES from both
  *
  * Each group is a FIXTURE ('-' as '_'); its tests run one per process, and
  * each leaves the function, the VM node and passthru's parameters as it
@@ -51,13 +55,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <grp.h>
 
 #include "pt_nvme.h"
 #include "pt_util.h"
 #include "kselftest_harness.h"
 #include "pt_harness.h"
 
-#define USAGE "mmap|intx|msix-decode|rom|intx-restore|uffd|master BDF | pin-user | errnos BDF [vtd]"
+#define USAGE "mmap|intx|msix-decode|rom|intx-restore|uffd|master BDF | pin-user | errnos BDF [vtd] | access BDF GID"
 
 #define PG 4096UL
 #define CFG PASSTHRU_REGION_OFFSET(PASSTHRU_REGION_CONFIG)
@@ -1337,6 +1342,99 @@ TEST_F(errnos, region_info_and_mmap_after_removal_are_enodev)
 	EXPECT_EQ(ENODEV, err) TH_LOG("mmap: %s", strerror(err));
 	close_fd(&self->fd);
 	write_file(PROBE, self->bdf);
+}
+
+/* The function's node and the VM node, for the access checks. */
+FIXTURE(access) {
+	const char *bdf;
+	gid_t gid;
+	char node[PATH_MAX];
+};
+
+FIXTURE_SETUP(access)
+{
+	self->bdf = BDF_ARG();
+	self->gid = (gid_t)strtoul(pt_arg(1, "0"), NULL, 10);
+	ASSERT_NE((gid_t)0, self->gid) TH_LOG("usage: pt_isol %s", USAGE);
+	snprintf(self->node, sizeof(self->node), "/dev/passthru/%s", self->bdf);
+}
+
+FIXTURE_TEARDOWN(access)
+{
+}
+
+/*
+ * A child as uid 65534 whose only supplementary group is @gid (none for
+ * 0): open the VM node, the function's node, attach one to the other.
+ * The three results (0 or an errno) come back through @pipefd.
+ */
+static void access_child(int pipefd, gid_t gid, const char *node)
+{
+	int res[3] = { -1, -1, -1 }, vm, fd;
+
+	if (setgroups(gid ? 1 : 0, &gid) || setgid(65534) || setuid(65534))
+		_exit(2);
+	vm = open(VM_NODE, O_RDWR);
+	res[0] = vm < 0 ? errno : 0;
+	fd = open(node, O_RDWR);
+	res[1] = fd < 0 ? errno : 0;
+	if (vm >= 0 && fd >= 0)
+		res[2] = attach(fd, vm);
+	_exit(write(pipefd, res, sizeof(res)) == sizeof(res) ? 0 : 3);
+}
+
+static void access_run(struct __test_metadata *_metadata, gid_t gid,
+		       const char *node, int res[3])
+{
+	int p[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p)) TH_LOG("pipe: %s", strerror(errno));
+	pid = fork();
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
+	if (!pid) {
+		close(p[0]);
+		access_child(p[1], gid, node);
+	}
+	close(p[1]);
+	ASSERT_EQ((ssize_t)(3 * sizeof(int)), read(p[0], res, 3 * sizeof(int)))
+		TH_LOG("the child sent no results");
+	close(p[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status) TH_LOG("child status %#x", status);
+}
+
+TEST_F(access, the_nodes_are_the_groups_mode_0660)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(VM_NODE, &st)) TH_LOG("%s: %s", VM_NODE, strerror(errno));
+	EXPECT_EQ(self->gid, st.st_gid);
+	EXPECT_EQ(0660, (int)(st.st_mode & 07777));
+	ASSERT_EQ(0, stat(self->node, &st)) TH_LOG("%s: %s", self->node,
+						  strerror(errno));
+	EXPECT_EQ(self->gid, st.st_gid);
+	EXPECT_EQ(0660, (int)(st.st_mode & 07777));
+}
+
+TEST_F(access, a_member_of_the_group_opens_both_and_attaches)
+{
+	int res[3];
+
+	access_run(_metadata, self->gid, self->node, res);
+	EXPECT_EQ(0, res[0]) TH_LOG("open %s: %s", VM_NODE, strerror(res[0]));
+	EXPECT_EQ(0, res[1]) TH_LOG("open %s: %s", self->node, strerror(res[1]));
+	EXPECT_EQ(0, res[2]) TH_LOG("attach: %s", strerror(res[2]));
+}
+
+TEST_F(access, a_user_outside_the_group_gets_eacces)
+{
+	int res[3];
+
+	access_run(_metadata, 0, self->node, res);
+	EXPECT_EQ(EACCES, res[0]) TH_LOG("open %s: %s", VM_NODE, strerror(res[0]));
+	EXPECT_EQ(EACCES, res[1]) TH_LOG("open %s: %s", self->node,
+					 strerror(res[1]));
 }
 
 int main(int argc, char **argv)

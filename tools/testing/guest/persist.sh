@@ -18,7 +18,7 @@ RECORDS=/etc/passthru/persist.d
 udev_start() {
 	[ -x /lib/systemd/systemd-udevd ] || return 1
 	grep -q ' /run ' /proc/mounts || mount -t tmpfs tmpfs /run
-	/lib/systemd/systemd-udevd --daemon --resolve-names=never || return 1
+	/lib/systemd/systemd-udevd --daemon --resolve-names=early || return 1
 	udevadm control --ping
 }
 udev_stop() { udevadm control --exit; }
@@ -100,6 +100,22 @@ persist_boot1() {
 		test "$(driver_of $E1000E) $(driver_of $E1000_RP)" = "e1000e e1000"
 }
 
+# The access model under udev: udev/70-passthru.rules hands the nodes to
+# the kvm group (36 in scripts/guest-root.sh's /etc/group), and only its
+# members can use them (pt_isol access).  The nodes go back to root, 0600.
+access_rule() {
+	cp /lib/udev/rules.d/70-passthru.rules /etc/udev/rules.d/
+	udevadm control --reload
+	udevadm trigger --action=add --subsystem-match=passthru
+	udevadm trigger --action=add --subsystem-match=misc --sysname-match=passthru-vm
+	udevadm settle -t 30
+	pt_isol access $EDU 36
+	rm -f /etc/udev/rules.d/70-passthru.rules
+	udevadm control --reload
+	chown root:root /dev/passthru/vm /dev/passthru/$EDU
+	chmod 600 /dev/passthru/vm /dev/passthru/$EDU
+}
+
 # The second boot: /etc/passthru is the first boot's; no passthru yet.
 persist_boot2() {
 	expect "boot 2: the first boot's records are here" \
@@ -140,6 +156,7 @@ else
 	# e1000e as a module (not so on the debug kernel), and udevd.
 	if grep -q '^e1000e ' /proc/modules && udev_start; then
 		persist_boot1
+		access_rule
 		udev_stop
 		grep -q 'pt.mode=persist' /proc/cmdline || rm -f $RECORDS/*
 	else
