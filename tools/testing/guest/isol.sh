@@ -40,10 +40,14 @@ vtd | debug) pt_isol errnos $EDU vtd ;;
 esac
 
 # The fuzzer, INTx eventfds included (make fuzz runs it longer), then a
-# normal map, DMA and interrupt must still work.
+# normal map, DMA and interrupt must still work.  10^5 operations, 5*10^4
+# on the debug kernels (where they take three times as long; make check's
+# time budget, Documentation/testing.md).
+fuzz_ops=100000
+[ "$variant" = debug ] && fuzz_ops=50000
 storm_watch &
 watcher=$!
-pt_fuzz $EDU 100000 0 intx
+pt_fuzz $EDU $fuzz_ops 0 intx
 kill $watcher 2>/dev/null
 pt_dma edu $EDU
 pt_irq edu-msi $EDU
@@ -66,14 +70,18 @@ else
 	skip "failnth: every unwind path: this kernel has no fault injection"
 fi
 
-# Races, 10 s each on the debug kernel, 5 s elsewhere; cmd-intx four
-# times as long (the old command-register race lost about one interrupt
-# per 15 s).
-case $variant in
-debug) race_s=10 ;;
-*) race_s=5 ;;
-esac
-for r in map-unmap fault-reset irq-swap cmd-intx irq-close unbind kill; do
+# Races, 5 s each; cmd-intx four times as long (the old command-register
+# race lost about one interrupt per 15 s).  Not on the newest debug kernel:
+# lockdep learns the lock orders from the areas above and the races on
+# 6.1's debug kernel, the newest kernel's races run on its vtd and amdvi
+# tiers, and make check's time budget is spent (Documentation/testing.md).
+race_s=5
+races="map-unmap fault-reset irq-swap cmd-intx irq-close unbind kill"
+if [ "$variant" = debug ] && ! uname -r | grep -q '^6\.1\.'; then
+	races=
+	skip "races: on the newest debug kernel (they run on its vtd and amdvi tiers, and on 6.1's debug kernel)"
+fi
+for r in $races; do
 	s=$race_s
 	[ $r = cmd-intx ] && s=$((race_s * 4))
 	pt_race $r $EDU $s
