@@ -75,9 +75,13 @@ copy_mod() {
 if [ "$mods" != - ]; then
 	abi=$(basename "$mods")
 	tree=$root/lib/modules/$abi
-	for m in e1000 e1000e nvme dm-mod ext4 crc32c_generic bridge bonding 8021q macvlan; do
+	for m in e1000 e1000e nvme dm-mod ext4 bridge bonding 8021q macvlan; do
 		copy_mod "$m"
 	done
+	# ext4's checksums on 6.1 and 6.12; 7.2 has crc32c in its library.
+	if find "$mods/kernel" -name 'crc32c_generic.ko*' | grep -q .; then
+		copy_mod crc32c_generic
+	fi
 	install -D -m 644 "$root/lib/modules/passthru.ko" "$tree/extra/passthru.ko"
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
 		[ -f "$mods/$f" ] && cp "$mods/$f" "$tree/"
