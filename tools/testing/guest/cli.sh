@@ -208,9 +208,10 @@ fi
 
 # Filesystems and swap: dm over the NVMe disk (a region past what the
 # NVMe tests read, put back as it was).
+# crc32c_generic is ext4's on 6.1 and 6.12; 7.2 has crc32c built in.
+modprobe crc32c_generic 2>/dev/null
 if modprobe nvme 2>/dev/null && modprobe dm-mod 2>/dev/null &&
-	modprobe crc32c_generic 2>/dev/null && modprobe ext4 2>/dev/null &&
-	wait_for 10 test -b /dev/nvme0n1; then
+	modprobe ext4 2>/dev/null && wait_for 10 test -b /dev/nvme0n1; then
 	export DM_DISABLE_UDEV=1
 	dd if=/dev/nvme0n1 of=/tmp/nvme.save bs=512 skip=16384 count=8192 2>/dev/null
 	/sbin/dmsetup create ptroot --table "0 4096 linear /dev/nvme0n1 16384"
@@ -235,7 +236,8 @@ if modprobe nvme 2>/dev/null && modprobe dm-mod 2>/dev/null &&
 		sh -c "dd if=/dev/nvme0n1 bs=512 skip=16384 count=8192 2>/dev/null | cmp - /tmp/nvme.save"
 	rmmod nvme
 else
-	skip "cli: bind refuses a disk under dm: no nvme, dm-mod, crc32c or ext4 module"
+	skip "cli: bind refuses a disk under dm: no nvme, dm-mod or ext4 module"
+	grep -q '^nvme ' /proc/modules && rmmod nvme
 fi
 expect "cli: bind refuses a root port before unbinding, and pcieport keeps it" \
 	sh -c "passthru bind 00:08.0 2>/tmp/rp; [ \$? = 1 ] && grep -q 'refusing: a bridge' /tmp/rp &&
