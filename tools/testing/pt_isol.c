@@ -1411,8 +1411,8 @@ TEST_F(access, the_nodes_are_the_groups_mode_0660)
 	ASSERT_EQ(0, stat(VM_NODE, &st)) TH_LOG("%s: %s", VM_NODE, strerror(errno));
 	EXPECT_EQ(self->gid, st.st_gid);
 	EXPECT_EQ(0660, (int)(st.st_mode & 07777));
-	ASSERT_EQ(0, stat(self->node, &st)) TH_LOG("%s: %s", self->node,
-						  strerror(errno));
+	ASSERT_EQ(0, stat(self->node, &st))
+		TH_LOG("%s: %s", self->node, strerror(errno));
 	EXPECT_EQ(self->gid, st.st_gid);
 	EXPECT_EQ(0660, (int)(st.st_mode & 07777));
 }

@@ -38,7 +38,7 @@ ifc=$(netif_of $E1000_RP)
 if ip addr add 10.9.9.2/24 dev "$ifc" 2>/dev/null &&
 	ip route add default via 10.9.9.1 dev "$ifc" 2>/dev/null; then
 	expect "bind: the default route's interface is refused, with the reason" \
-		sh -c "! passthru bind $E1000_RP 2>/tmp/bind && grep -q 'refusing: $ifc carries the default route' /tmp/bind"
+		sh -c "passthru bind $E1000_RP 2>/tmp/bind; [ \$? = 3 ] && grep -qF '$E1000_RP: refusing: it carries the IPv4 default route (table main) via $ifc;' /tmp/bind"
 	expect "bind: it keeps its driver" test "$(driver_of $E1000_RP)" = e1000
 	expect "bind: --force takes it anyway" passthru bind --force $E1000_RP
 	expect "unbind: gives it back" passthru unbind $E1000_RP
