@@ -9,6 +9,7 @@ pkgs=(
 	python3 linux-headers-amd64 linux-source-6.1 qemu-system-x86
 	busybox-static sparse pahole
 	build-essential dpkg-dev debhelper dh-dkms dkms lintian pkgconf
+	udev dmsetup iproute2 xz-utils
 )
 missing=()
 for p in "${pkgs[@]}"; do
