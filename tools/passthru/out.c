@@ -60,6 +60,15 @@ static void to_kernel_log(const char *level, const char *msg)
 	close(fd);
 }
 
+/* @fmt and @ap formatted into @out, made safe for a terminal. */
+static void vformat_safe(char *out, size_t len, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	safe(msg, out, len);
+}
+
 /*
  * "passthru: MESSAGE" on stderr, made safe for a terminal (it names
  * things sysfs, /proc and records hold), and in the kernel log too when
@@ -67,13 +76,12 @@ static void to_kernel_log(const char *level, const char *msg)
  */
 void error(const char *fmt, ...)
 {
-	char msg[1024], out[4096];
+	char out[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat_safe(out, sizeof(out), fmt, ap);
 	va_end(ap);
-	safe(msg, out, sizeof(out));
 	fprintf(stderr, "passthru: %s\n", out);
 	if (log_kmsg)
 		to_kernel_log("<4>", out);
@@ -94,13 +102,12 @@ void error_at(const char *what, const char *fmt, ...)
 /* What the command did, on stdout (unless JSON), and the kernel log. */
 void note(const char *fmt, ...)
 {
-	char msg[1024], out[4096];
+	char out[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat_safe(out, sizeof(out), fmt, ap);
 	va_end(ap);
-	safe(msg, out, sizeof(out));
 	if (!json)
 		printf("%s\n", out);
 	if (log_kmsg)
