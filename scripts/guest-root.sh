@@ -86,7 +86,9 @@ if [ "$mods" != - ]; then
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
 		[ -f "$mods/$f" ] && cp "$mods/$f" "$tree/"
 	done
-	/sbin/depmod -b "$root" "$abi"
+	# sid's linux-modules ships no modules.order nor modules.builtin:
+	# depmod's warnings about them say nothing.
+	/sbin/depmod -b "$root" "$abi" 2> >(grep -v '^depmod: WARNING: could not open modules\.' >&2)
 fi
 
 if [ -n "${PT_ROOT_OVERLAY:-}" ]; then
