@@ -35,30 +35,24 @@ dir=$CACHE/distro-kernel/$abi-${ver//:/_}
 
 if [ ! -f "$dir/.done" ]; then
 	rm -rf "$dir" && mkdir -p "$dir/dl"
+	# What to download, and with which apt: the host's for 6.1, one of
+	# its own (scripts/suite-apt.sh) for the others.  sid splits the
+	# image: vmlinuz in linux-binary, modules in linux-modules, both
+	# below /usr/lib/modules/<abi>/.
+	get=(apt-get)
+	suite="this host's sources"
 	case $target in
-	6.1)
-		log "fetching linux-image-$abi-unsigned $ver"
-		(cd "$dir/dl" && apt-get download "linux-image-$abi-unsigned=$ver") >&2 ||
-			die "apt-get download linux-image-$abi-unsigned=$ver failed"
-		;;
-	6.12)
-		. "$TOP/scripts/suite-apt.sh"
-		suite_apt "$target"
-		log "fetching linux-image-$abi-unsigned $ver from $suite"
-		(cd "$dir/dl" && sapt apt-get download "linux-image-$abi-unsigned=$ver") >&2 ||
-			die "apt-get download linux-image-$abi-unsigned=$ver failed"
-		;;
-	newest)
-		# sid splits the image: vmlinuz in linux-binary, modules in
-		# linux-modules, both below /usr/lib/modules/<abi>/.
-		. "$TOP/scripts/suite-apt.sh"
-		suite_apt "$target"
-		log "fetching linux-binary-$abi and linux-modules-$abi $ver from $suite"
-		(cd "$dir/dl" && sapt apt-get download "linux-binary-$abi=$ver" \
-			"linux-modules-$abi=$ver") >&2 ||
-			die "apt-get download linux-binary-$abi linux-modules-$abi $ver failed"
-		;;
+	6.1 | 6.12) pkgs=("linux-image-$abi-unsigned=$ver") ;;
+	newest) pkgs=("linux-binary-$abi=$ver" "linux-modules-$abi=$ver") ;;
 	esac
+	if [ "$target" != 6.1 ]; then
+		. "$TOP/scripts/suite-apt.sh"
+		suite_apt "$target"
+		get=(sapt apt-get)
+	fi
+	log "fetching ${pkgs[*]} from $suite"
+	(cd "$dir/dl" && "${get[@]}" download "${pkgs[@]}") >&2 ||
+		die "apt-get download ${pkgs[*]} from $suite failed"
 	for deb in "$dir"/dl/*.deb; do
 		dpkg -x "$deb" "$dir" || die "dpkg -x $deb failed"
 	done
