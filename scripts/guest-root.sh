@@ -17,7 +17,8 @@
 # - /usr/sbin/passthru, where the rule runs it, and /sbin/modprobe
 #   (busybox), which passthru udev-add runs;
 # - /lib/modules/ABI: passthru.ko and the host drivers the areas load by
-#   name (modprobe) or udev by alias, with their dependencies, indexed by
+#   name (modprobe, lib.sh's load_module) or udev by alias, vfio-pci (the
+#   benchmarks' baseline) among them, with their dependencies, indexed by
 #   the host's depmod;
 # - PT_ROOT_OVERLAY, when set: a directory copied over the root (the
 #   second boot of scripts/persist-test.sh gets its /etc/passthru there).
@@ -75,7 +76,8 @@ copy_mod() {
 if [ "$mods" != - ]; then
 	abi=$(basename "$mods")
 	tree=$root/lib/modules/$abi
-	for m in e1000 e1000e nvme dm-mod ext4 bridge bonding 8021q macvlan; do
+	for m in e1000 e1000e nvme dm-mod ext4 bridge bonding 8021q macvlan \
+		vfio_iommu_type1 vfio-pci; do
 		copy_mod "$m"
 	done
 	# ext4's checksums on 6.1 and 6.12; 7.2 has crc32c in its library.

@@ -51,40 +51,16 @@ if [ $flavour = distro ]; then
 	modsrc=$kdir/headers
 	abi=${image##*/vmlinuz-}
 	moddir=$kdir/lib/modules/$abi
-	# Host drivers of the test bed; vfio-pci, the benchmarks' baseline.
-	wanted=(e1000 e1000e)
-	[ "$base" = bench ] && wanted+=(vfio_iommu_type1 vfio-pci)
 else
 	kdir=$("$TOP/scripts/debug-kernel.sh" "$kernel")
 	image=$kdir/arch/x86/boot/bzImage
 	modsrc=$kdir
 	moddir=
-	wanted=()
 fi
 # The summary names the kernel: [vtd-6.1], [vtd-7.2].
 release=$(make -s -C "$modsrc" kernelrelease 2>/dev/null) ||
 	die "cannot tell the kernel release of $modsrc"
 label=$base-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$release")
-
-# mod_files NAME: the module files of NAME and of everything it depends
-# on (modules.dep), each once, dependencies first.
-mod_files() {
-	awk -v want="$*" '
-	function norm(p,  n) { n = p; sub(/.*\//, "", n); sub(/\.ko(\.[gx]z|\.zst)?$/, "", n); gsub(/-/, "_", n); return n }
-	function add(n,  i, d, k) {
-		if (n in seen) return
-		seen[n] = 1
-		k = split(deps[n], d, " ")
-		for (i = k; i >= 1; i--) add(norm(d[i]))
-		print file[n]
-	}
-	{ sub(/:$/, "", $1); n = norm($1); file[n] = $1; deps[n] = ""
-	  for (i = 2; i <= NF; i++) deps[n] = deps[n] " " $i }
-	END { k = split(want, w, " ")
-	      for (i = 1; i <= k; i++) { n = w[i]; gsub(/-/, "_", n)
-		if (!(n in file)) { print "missing " n > "/dev/stderr"; exit 1 }
-		add(n) } }' "$moddir/modules.dep"
-}
 
 # passthru.ko (and passthru_kunit.ko where the kernel has KUnit), built in
 # a copy of the sources so that the two flavours do not share objects.
@@ -117,26 +93,8 @@ cp "$TOP/tools/testing/guest/init" "$root/init"
 chmod +x "$root/init"
 cp "$TOP"/tools/testing/guest/*.sh "$TOP"/tools/testing/guest/*.awk "$root/tests/"
 find "$build" -name '*.ko' -exec cp {} "$root/lib/modules/" \;
-# The host drivers, uncompressed (busybox insmod), named as /proc/modules
-# names them; NAME.deps lists NAME and what it needs, in load order
-# (load_module in tools/testing/guest/lib.sh reads it).
-for w in "${wanted[@]}"; do
-	files=$(mod_files "$w") || die "$w is not among the modules of $moddir"
-	w=${w//-/_}
-	for f in $files; do
-		n=${f##*/}
-		n=${n%%.ko*}
-		n=${n//-/_}
-		case $f in
-		*.ko.xz) xz -dc "$moddir/$f" >"$root/lib/modules/$n.ko" ;;
-		*.ko.zst) zstd -qdc "$moddir/$f" >"$root/lib/modules/$n.ko" ;;
-		*) cp "$moddir/$f" "$root/lib/modules/$n.ko" ;;
-		esac
-		echo "$n" >>"$root/lib/modules/$w.deps"
-	done
-done
-# What the cli and persist areas use beyond busybox (udevd, dmsetup, a
-# module tree for modprobe; PT_ROOT_OVERLAY): scripts/guest-root.sh.
+# What the guests use beyond busybox (the host drivers in a module tree
+# for modprobe, udevd, dmsetup; PT_ROOT_OVERLAY): scripts/guest-root.sh.
 "$TOP/scripts/guest-root.sh" "$root" "${moddir:--}"
 initrd=$OUT/initramfs-$flavour-$kernel.cpio
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd"

@@ -17,7 +17,7 @@ for arg in $(cat /proc/cmdline); do
 done
 insmod $PT
 for m in vfio_iommu_type1 vfio_pci; do
-	load_module $m || echo "# insmod $m failed"
+	load_module $m || echo "# modprobe $m failed"
 done
 echo $((mib / 2 + 8)) >/proc/sys/vm/nr_hugepages
 echo "# $(cat /sys/kernel/mm/transparent_hugepage/enabled) THP; $(cat /proc/sys/vm/nr_hugepages) hugepages"

@@ -118,15 +118,13 @@ wait_for() {
 	"$@"
 }
 
-# load_module NAME: insmod a host driver that scripts/guest.sh put in
-# /lib/modules, after the modules it needs (NAME.deps lists them all, in
-# load order); nothing for one already loaded or not in this guest.
-# Returns insmod's status.
+# load_module NAME: modprobe a host driver from the module tree that
+# scripts/guest-root.sh built; nothing on a kernel without one (the debug
+# kernel, whose drivers are built in) or for one already loaded.
+# Returns modprobe's status.
 load_module() {
-	[ -f /lib/modules/$1.deps ] || return 0
-	for _m in $(cat /lib/modules/$1.deps); do
-		grep -q "^$_m " /proc/modules || insmod /lib/modules/$_m.ko || return
-	done
+	[ -d /lib/modules/$(uname -r) ] || return 0
+	grep -q "^$1 " /proc/modules || modprobe "$1"
 }
 
 # needs_testbed: what every area needs, for an area run alone (pt.mode=

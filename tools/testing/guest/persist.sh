@@ -122,7 +122,7 @@ persist_boot2() {
 		test "$(cat $RECORDS/$E1000E) $(cat $RECORDS/$E1000_RP)" = "8086:10d3 8086:100e"
 	expect "boot 2: passthru is not loaded" sh -c "! grep -q '^passthru ' /proc/modules"
 	# e1000 first, as a driver built in or loaded from the initramfs.
-	insmod /lib/modules/e1000.ko
+	load_module e1000
 	expect "boot 2: e1000 drives its functions" test "$(driver_of $E1000_RP)" = e1000
 	if ! udev_start; then
 		not_ok "boot 2: systemd-udevd starts"
