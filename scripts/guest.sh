@@ -116,7 +116,7 @@ noiommu) qemu+=(-M q35 -m 1G) ;;
 nointremap) qemu+=(-M q35 -m 1G -device intel-iommu,intremap=off)
 	append+=" intel_iommu=on" ;;
 amdvi) qemu+=(-M q35,kernel-irqchip=split -m 1G -device amd-iommu,intremap=on) ;;
-bench) qemu+=(-M q35,kernel-irqchip=split -m 5G
+bench) qemu+=(-M q35,kernel-irqchip=split -m 7G
 	-device intel-iommu,intremap=on,caching-mode=on)
 	append+=" intel_iommu=on" ;;
 *) qemu+=(-M q35,kernel-irqchip=split -m 2G

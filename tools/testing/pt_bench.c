@@ -9,6 +9,19 @@
  *   pt_bench dma BDF ROUNDS SIZE_MIB
  *        for each backing (4 KiB pages, THP, 2 MiB hugetlbfs), one map and
  *        one unmap of SIZE_MIB of memory: "speedup dma-<backing> X"
+ *   pt_bench dma-cold BDF ROUNDS SIZE_MIB
+ *        the same with memory the VMM never touched, so that pinning
+ *        faults it in: fresh memory every round, "speedup dma-<backing>-cold X"
+ *   pt_bench dma-large BDF ROUNDS SIZE_MIB
+ *        a large guest's start: from nothing mapped to all SIZE_MIB of
+ *        (touched) 2 MiB hugetlbfs mapped, in one call, then its unmap:
+ *        "speedup dma-large X" (map), "speedup dma-large-unmap X"
+ *   pt_bench dma-many BDF ROUNDS COUNT
+ *        COUNT separate 4 KiB mappings, mapped then unmapped one by one;
+ *        vfio's type1 refuses more than its dma_entry_limit (65535 by
+ *        default), so "speedup dma-many X" compares the first
+ *        DMA_MANY_COMMON of each, and the lines after it say how far vfio
+ *        got and how long passthru took for all COUNT
  *   pt_bench bar BDF ROUNDS INDEX
  *        first touch (one read) of every page of BAR INDEX, mapped whole,
  *        the best of 3 fresh mappings per round: "speedup bar-fault X"
@@ -21,6 +34,7 @@
  *        VM, node, attach, region info and mmap; vfio's container, group,
  *        IOMMU, device, region info and mmap: "speedup open X"
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -41,7 +55,8 @@ static const char * const driver_name[] = { "passthru", "vfio-pci" };
 static const char *bdf;
 static size_t size;
 
-static void *alloc_backing(enum backing b)
+/* @size bytes of memory with backing @b, every page written if @touch. */
+static void *alloc_backing(enum backing b, bool touch)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	size_t len = b == B_THP ? size + 2 * MIB : size;
@@ -59,9 +74,16 @@ static void *alloc_backing(enum backing b)
 	} else if (b == B_4K) {
 		madvise(p, size, MADV_NOHUGEPAGE);
 	}
-	for (i = 0; i < size; i += 4096)
+	for (i = 0; touch && i < size; i += 4096)
 		p[i] = 1;
 	return p;
+}
+
+/* Undo alloc_backing() (THP's alignment slack stays mapped: it is small). */
+static void free_backing(enum backing b, void *p)
+{
+	munmap(p, size);
+	(void)b;
 }
 
 /* How much of our memory THP backs: the thp case means nothing without. */
@@ -226,6 +248,48 @@ static void measure(int drv, struct session *s, void *mem, double *map_ms,
 	*unmap_ms = t2 - t1;
 }
 
+/* Map @len bytes at @vaddr to @iova; 0 or an errno. */
+static int map_dma(int drv, struct session *s, uint64_t iova, void *vaddr,
+		   size_t len)
+{
+	if (drv == PASSTHRU) {
+		struct passthru_dma_map m = {
+			.size = sizeof(m),
+			.flags = PASSTHRU_DMA_READ | PASSTHRU_DMA_WRITE,
+			.iova = iova, .vaddr = (uintptr_t)vaddr, .length = len,
+		};
+
+		return ioctl(s->a, PASSTHRU_VM_MAP_DMA, &m) ? errno : 0;
+	}
+	struct vfio_iommu_type1_dma_map v = {
+		.argsz = sizeof(v),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)vaddr, .iova = iova, .size = len,
+	};
+
+	return ioctl(s->a, VFIO_IOMMU_MAP_DMA, &v) ? errno : 0;
+}
+
+/* Unmap what lies in @len bytes at @iova; dies unless exactly @len did. */
+static void unmap_dma(int drv, struct session *s, uint64_t iova, size_t len)
+{
+	if (drv == PASSTHRU) {
+		struct passthru_dma_unmap u = {
+			.size = sizeof(u), .iova = iova, .length = len,
+		};
+
+		if (ioctl(s->a, PASSTHRU_VM_UNMAP_DMA, &u) || u.length != len)
+			die("PASSTHRU_VM_UNMAP_DMA");
+	} else {
+		struct vfio_iommu_type1_dma_unmap u = {
+			.argsz = sizeof(u), .iova = iova, .size = len,
+		};
+
+		if (ioctl(s->a, VFIO_IOMMU_UNMAP_DMA, &u) || u.size != len)
+			die("VFIO_IOMMU_UNMAP_DMA");
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -254,7 +318,7 @@ static int bench_dma(int rounds)
 	if (!size)
 		return 2;
 	for (b = 0; b < NR_BACKINGS; b++)
-		mem[b] = alloc_backing(b);
+		mem[b] = alloc_backing(b, true);
 	print_thp();
 
 	for (r = 0; r < rounds; r++) {
@@ -329,6 +393,190 @@ static void print_rounds(const char *name, const char *unit,
 	qsort(ratio, rounds, sizeof(*ratio), cmp_double);
 	printf("# %s ratio per round: min %.2f, median %.2f, max %.2f\n", name,
 	       ratio[0], median(ratio, rounds), ratio[rounds - 1]);
+}
+
+/*
+ * Memory the VMM never touched: every round maps fresh memory, so that
+ * pinning faults it in (zeroing included, the same work for both
+ * drivers), as a VMM's first map of guest RAM it did not preallocate.
+ */
+static int bench_dma_cold(int rounds)
+{
+	static double t[NR_BACKINGS][NR_DRIVERS][MAX_ROUNDS];
+	int r, i, b, d;
+
+	if (!size)
+		return 2;
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			struct session s;
+
+			d = (r + i) % NR_DRIVERS;
+			open_session(d, &s);
+			for (b = 0; b < NR_BACKINGS; b++) {
+				void *mem = alloc_backing(b, false);
+				double t0 = now_ms();
+
+				if (map_dma(d, &s, IOVA, mem, size))
+					die("map untouched memory");
+				unmap_dma(d, &s, IOVA, size);
+				t[b][d][r] = now_ms() - t0;
+				free_backing(b, mem);
+			}
+			close_session(d, &s);
+		}
+	}
+	rebind("\n");
+	for (b = 0; b < NR_BACKINGS; b++)
+		printf("speedup dma-%s-cold %.2f\n", backing_name[b],
+		       median(t[b][VFIO], rounds) / median(t[b][PASSTHRU], rounds));
+	for (b = 0; b < NR_BACKINGS; b++) {
+		char name[32];
+
+		for (d = 0; d < NR_DRIVERS; d++)
+			printf("median dma-%s-cold %s: map+unmap %.1f ms, %zu MiB, %d rounds\n",
+			       backing_name[b], driver_name[d],
+			       median(t[b][d], rounds), size / MIB, rounds);
+		snprintf(name, sizeof(name), "dma-%s-cold", backing_name[b]);
+		print_rounds(name, "ms", t[b], rounds, 0);
+	}
+	return 0;
+}
+
+/*
+ * A large guest's start: all of its (preallocated, hugetlbfs) memory
+ * mapped in one call, from nothing mapped; then its unmap, as at the VM's
+ * end.
+ */
+static int bench_dma_large(int rounds)
+{
+	static double map[NR_DRIVERS][MAX_ROUNDS], unmap[NR_DRIVERS][MAX_ROUNDS];
+	void *mem;
+	int r, i, d;
+
+	if (!size)
+		return 2;
+	mem = alloc_backing(B_HUGETLB, true);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			struct session s;
+			double t0, t1;
+
+			d = (r + i) % NR_DRIVERS;
+			open_session(d, &s);
+			t0 = now_ms();
+			if (map_dma(d, &s, IOVA, mem, size))
+				die("map the large guest");
+			t1 = now_ms();
+			unmap_dma(d, &s, IOVA, size);
+			map[d][r] = t1 - t0;
+			unmap[d][r] = now_ms() - t1;
+			close_session(d, &s);
+		}
+	}
+	rebind("\n");
+	printf("speedup dma-large %.2f\n",
+	       median(map[VFIO], rounds) / median(map[PASSTHRU], rounds));
+	printf("speedup dma-large-unmap %.2f\n",
+	       median(unmap[VFIO], rounds) / median(unmap[PASSTHRU], rounds));
+	for (d = 0; d < NR_DRIVERS; d++) {
+		printf("median dma-large %s: map %.1f ms, unmap %.1f ms, ",
+		       driver_name[d], median(map[d], rounds),
+		       median(unmap[d], rounds));
+		printf("%zu MiB of hugetlbfs in one mapping, %d rounds\n",
+		       size / MIB, rounds);
+	}
+	print_rounds("dma-large", "ms", map, rounds, 0);
+	print_rounds("dma-large-unmap", "ms", unmap, rounds, 0);
+	return 0;
+}
+
+/* vfio type1's default dma_entry_limit: the mappings both drivers take. */
+#define DMA_MANY_COMMON 65535UL
+
+/*
+ * Many small mappings: @count separate 4 KiB mappings of touched memory,
+ * mapped one by one, then unmapped one by one.  Times for the first
+ * DMA_MANY_COMMON of each go into @common, those for all @count into
+ * @all; returns how many were mapped, and the errno of the first refusal
+ * in @err.
+ */
+static unsigned long many_once(int drv, uint8_t *mem, unsigned long count,
+			       double *common, double *all, int *err)
+{
+	unsigned long n, k;
+	struct session s;
+	double t0, tm, tc;
+
+	open_session(drv, &s);
+	*err = 0;
+	t0 = now_ms();
+	tm = 0;
+	for (n = 0; n < count; n++) {
+		if (n == DMA_MANY_COMMON)
+			tm = now_ms() - t0;
+		*err = map_dma(drv, &s, IOVA + n * 4096, mem + n * 4096, 4096);
+		if (*err)
+			break;
+	}
+	if (!tm)
+		tm = now_ms() - t0;
+	*all = now_ms() - t0;
+	t0 = now_ms();
+	tc = 0;
+	for (k = 0; k < n; k++) {
+		if (k == DMA_MANY_COMMON)
+			tc = now_ms() - t0;
+		unmap_dma(drv, &s, IOVA + k * 4096, 4096);
+	}
+	if (!tc)
+		tc = now_ms() - t0;
+	*all += now_ms() - t0;
+	*common = tm + tc;
+	close_session(drv, &s);
+	return n;
+}
+
+static int bench_dma_many(int rounds, unsigned long count)
+{
+	static double common[NR_DRIVERS][MAX_ROUNDS], all[NR_DRIVERS][MAX_ROUNDS];
+	unsigned long mapped[NR_DRIVERS] = { 0 };
+	int err[NR_DRIVERS] = { 0 };
+	uint8_t *mem;
+	int r, i, d;
+
+	if (count < DMA_MANY_COMMON) {
+		fprintf(stderr, "dma-many needs at least %lu mappings\n",
+			DMA_MANY_COMMON);
+		return 2;
+	}
+	size = count * 4096;
+	mem = alloc_backing(B_4K, true);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			d = (r + i) % NR_DRIVERS;
+			mapped[d] = many_once(d, mem, count, &common[d][r],
+					      &all[d][r], &err[d]);
+		}
+	}
+	rebind("\n");
+	printf("speedup dma-many %.2f\n",
+	       median(common[VFIO], rounds) / median(common[PASSTHRU], rounds));
+	for (d = 0; d < NR_DRIVERS; d++) {
+		printf("median dma-many %s: %lu 4 KiB mappings, ", driver_name[d],
+		       DMA_MANY_COMMON);
+		printf("mapped and unmapped one by one in %.1f ms",
+		       median(common[d], rounds));
+		if (mapped[d] == count)
+			printf("; all %lu in %.1f ms", count, median(all[d], rounds));
+		else
+			printf("; mapping %lu refused (%s)", mapped[d] + 1,
+			       strerror(err[d]));
+		printf(", %d rounds\n", rounds);
+	}
+	print_rounds("dma-many", "ms", common, rounds, 0);
+	/* passthru has no limit of its own: each mapping pins a page. */
+	return mapped[PASSTHRU] == count ? 0 : 1;
 }
 
 struct bar_times {
@@ -564,6 +812,16 @@ int main(int argc, char **argv)
 		size = strtoul(argv[4], NULL, 0) * MIB;
 		return bench_dma(rounds);
 	}
+	if (argc == 5 && !strcmp(argv[1], "dma-cold")) {
+		size = strtoul(argv[4], NULL, 0) * MIB;
+		return bench_dma_cold(rounds);
+	}
+	if (argc == 5 && !strcmp(argv[1], "dma-large")) {
+		size = strtoul(argv[4], NULL, 0) * MIB;
+		return bench_dma_large(rounds);
+	}
+	if (argc == 5 && !strcmp(argv[1], "dma-many"))
+		return bench_dma_many(rounds, strtoul(argv[4], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "bar"))
 		return bench_bar(rounds, atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "open"))
