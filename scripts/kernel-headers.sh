@@ -26,7 +26,8 @@
 #     are built without BTF;
 #   - kbuild's programs linked against a newer glibc than this host's
 #     (sid's modpost, objtool, resolve_btfids) are rebuilt from the same
-#     version's linux-source, which is removed afterwards.
+#     version's linux-source, unpacked into $CACHE/src/ (as common.sh's
+#     kernel_source does, which then finds it there).
 #
 # The tree is kept only once a trivial module builds against it, with no
 # file taken from outside it (say, from headers installed in /usr/src).
@@ -127,17 +128,25 @@ done < <(find "$kb" -type f -perm -u+x | sort)
 if [ ${#stale[@]} -gt 0 ]; then
 	srcpkg=linux-source-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$ver")
 	log "${stale[*]} of $kbuild need a glibc newer than $host_glibc: rebuilding kbuild's programs from $srcpkg $ver"
+	# Unpacked where common.sh's kernel_source keeps it, and kept: the
+	# newest debug kernel is built from the same source, which is then
+	# downloaded once.  Built out of tree (O=), the source stays clean.
+	src=$CACHE/src/linux-source-$ver
 	t=$dir/tools
-	mkdir -p "$t/src" "$t/obj"
-	(cd "$t" && sapt apt-get download "$srcpkg=$ver") >>"$buildlog" 2>&1 ||
-		fail "apt-get download of $srcpkg $ver from $suite failed"
-	dpkg-deb --fsys-tarfile "$t"/*.deb | tar -xO "./usr/src/$srcpkg.tar.xz" | xz -d |
-		tar -x -C "$t/src" --strip-components=1 || fail "unpacking $srcpkg failed"
-	rm -f "$t"/*.deb
+	mkdir -p "$t/obj"
+	if [ ! -f "$src/.unpacked" ]; then
+		rm -rf "$src" && mkdir -p "$src"
+		(cd "$src" && sapt apt-get download "$srcpkg=$ver") >>"$buildlog" 2>&1 ||
+			fail "apt-get download of $srcpkg $ver from $suite failed"
+		dpkg-deb --fsys-tarfile "$src"/*.deb | tar -xO "./usr/src/$srcpkg.tar.xz" | xz -d |
+			tar -x -C "$src" --strip-components=1 || fail "unpacking $srcpkg failed"
+		rm -f "$src"/*.deb
+		touch "$src/.unpacked"
+	fi
 	cp "$kdir/.config" "$t/obj/.config"
 	{
-		make -C "$t/src" O="$t/obj" CC="x86_64-linux-gnu-$hgcc" olddefconfig &&
-			make -C "$t/src" O="$t/obj" CC="x86_64-linux-gnu-$hgcc" -j"$(nproc)" modules_prepare
+		make -C "$src" O="$t/obj" CC="x86_64-linux-gnu-$hgcc" olddefconfig &&
+			make -C "$src" O="$t/obj" CC="x86_64-linux-gnu-$hgcc" -j"$(nproc)" modules_prepare
 	} >>"$buildlog" 2>&1 || fail "building modpost, objtool and resolve_btfids from $srcpkg failed"
 	# Debian's scripts/mod/modpost and tools/objtool/objtool pick
 	# modpost.real-lsb-64 and objtool.real-x86 for an x86-64 module.
