@@ -46,13 +46,13 @@
 #define PASSTHRU_DEVNODE_CONST
 #endif
 
-/* 6.3 added a gfp_t argument to iommu_map(). */
+/* 6.3 added a gfp_t argument to iommu_map_sg(). */
 #if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
-#define passthru_iommu_map(domain, iova, paddr, size, prot) \
-	iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL_ACCOUNT)
+#define passthru_iommu_map_sg(domain, iova, sg, nents, prot) \
+	iommu_map_sg(domain, iova, sg, nents, prot, GFP_KERNEL_ACCOUNT)
 #else
-#define passthru_iommu_map(domain, iova, paddr, size, prot) \
-	iommu_map(domain, iova, paddr, size, prot)
+#define passthru_iommu_map_sg(domain, iova, sg, nents, prot) \
+	iommu_map_sg(domain, iova, sg, nents, prot)
 #endif
 
 /* 6.12 dropped kvrealloc()'s old-size argument. */

@@ -10,7 +10,9 @@
 
 #include <linux/iommu.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -37,33 +39,88 @@ static void passthru_vm_unmap_one(struct passthru_vm *vm,
 	kfree(dma);
 }
 
-/* Map @dma's runs at consecutive IOVAs; undo everything on failure. */
-static int passthru_iommu_map_runs(struct passthru_vm *vm,
-				   struct passthru_dma *dma)
+/*
+ * A mapping's runs go to the IOMMU as a scatterlist, in batches of at most
+ * PASSTHRU_SG_BATCH entries (what fits a kmalloc-8k object) per
+ * iommu_map_sg() call, and each call syncs the IOTLB once (a flush per
+ * call under caching mode, as in QEMU's VT-d) where one iommu_map() per
+ * run synced once per run.  A mapping of a few runs (a VMM's many small
+ * mappings) takes a list on the stack instead of an allocation.
+ */
+#define PASSTHRU_SG_BATCH (8192 / sizeof(struct scatterlist))
+#define PASSTHRU_SG_STACK 4
+/* An entry's length is an unsigned int: longer runs take several. */
+#define PASSTHRU_SG_MAX_PAGES (SZ_1G >> PAGE_SHIFT)
+
+/*
+ * Map @dma's runs at consecutive IOVAs, @cap entries of @sgl per
+ * iommu_map_sg() call; undo everything on failure.
+ */
+static int passthru_iommu_map_sgl(struct passthru_vm *vm,
+				  struct passthru_dma *dma,
+				  struct scatterlist *sgl, unsigned int cap)
 {
-	int prot = 0;
+	unsigned long i = 0, done = 0;	/* runs[i], its first @done pages */
 	u64 iova = dma->start;
-	unsigned long i;
-	int ret;
+	int prot = 0, ret = 0;
 
 	if (dma->flags & PASSTHRU_DMA_READ)
 		prot |= IOMMU_READ;
 	if (dma->flags & PASSTHRU_DMA_WRITE)
 		prot |= IOMMU_WRITE;
-	for (i = 0; i < dma->nr_runs; i++) {
-		size_t size = dma->runs[i].npages << PAGE_SHIFT;
+	while (i < dma->nr_runs) {
+		struct scatterlist *sg;
+		unsigned int n = 0;
+		size_t len = 0;
+		ssize_t mapped;
 
-		ret = passthru_iommu_map(vm->domain, iova,
-					 PFN_PHYS(dma->runs[i].pfn), size, prot);
-		if (ret) {
-			if (iova > dma->start)
-				iommu_unmap(vm->domain, dma->start,
-					    iova - dma->start);
-			return ret;
+		sg_init_table(sgl, cap);
+		for (sg = sgl; n < cap && i < dma->nr_runs;
+		     sg = sg_next(sg), n++) {
+			struct passthru_run *r = &dma->runs[i];
+			unsigned long np = min(r->npages - done,
+					       PASSTHRU_SG_MAX_PAGES);
+
+			sg_set_page(sg, pfn_to_page(r->pfn + done),
+				    np << PAGE_SHIFT, 0);
+			len += np << PAGE_SHIFT;
+			done += np;
+			if (done == r->npages) {
+				i++;
+				done = 0;
+			}
 		}
-		iova += size;
+		sg_mark_end(&sgl[n - 1]);
+		mapped = passthru_iommu_map_sg(vm->domain, iova, sgl, n, prot);
+		if (mapped != len) {
+			ret = mapped < 0 ? mapped : -ENOMEM;
+			/* iommu_map_sg() undid its own part on failure. */
+			if (mapped > 0)
+				iova += mapped;
+			break;
+		}
+		iova += len;
 	}
-	return 0;
+	if (ret && iova > dma->start)
+		iommu_unmap(vm->domain, dma->start, iova - dma->start);
+	return ret;
+}
+
+/* Map @dma's runs at consecutive IOVAs; undo everything on failure. */
+static int passthru_iommu_map_runs(struct passthru_vm *vm,
+				   struct passthru_dma *dma)
+{
+	struct scatterlist few[PASSTHRU_SG_STACK], *sgl;
+	int ret;
+
+	if (dma->nr_runs <= PASSTHRU_SG_STACK)
+		return passthru_iommu_map_sgl(vm, dma, few, PASSTHRU_SG_STACK);
+	sgl = kmalloc_array(PASSTHRU_SG_BATCH, sizeof(*sgl), GFP_KERNEL_ACCOUNT);
+	if (!sgl)
+		return -ENOMEM;
+	ret = passthru_iommu_map_sgl(vm, dma, sgl, PASSTHRU_SG_BATCH);
+	kfree(sgl);
+	return ret;
 }
 
 /**

@@ -188,20 +188,25 @@ static int passthru_runs_reserve(struct passthru_dma *dma, unsigned long *cap,
  */
 int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 {
+	unsigned long done = 0, cap = 0, i, batch = PASSTHRU_PIN_BATCH;
+	struct page *few[4], **pages;
 	unsigned int gup = FOLL_LONGTERM;
-	unsigned long done = 0, cap = 0, i;
-	struct page **pages;
 	int ret = 0;
 
 	if (dma->flags & PASSTHRU_DMA_WRITE)
 		gup |= FOLL_WRITE;
-	pages = (struct page **)__get_free_page(GFP_KERNEL_ACCOUNT);
-	if (!pages)
-		return -ENOMEM;
+	/* A small mapping (a VMM makes many) takes no allocation here. */
+	if (dma->npages <= ARRAY_SIZE(few)) {
+		pages = few;
+		batch = ARRAY_SIZE(few);
+	} else {
+		pages = (struct page **)__get_free_page(GFP_KERNEL_ACCOUNT);
+		if (!pages)
+			return -ENOMEM;
+	}
 	while (done < dma->npages) {
 		unsigned long addr = dma->vaddr + (done << PAGE_SHIFT);
-		int n = min_t(unsigned long, dma->npages - done,
-			      PASSTHRU_PIN_BATCH);
+		int n = min_t(unsigned long, dma->npages - done, batch);
 
 		ret = passthru_runs_reserve(dma, &cap, n);
 		if (ret)
@@ -217,7 +222,8 @@ int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 		done += n;
 		cond_resched();
 	}
-	free_page((unsigned long)pages);
+	if (pages != few)
+		free_page((unsigned long)pages);
 	if (ret)
 		passthru_unpin_runs(dma->runs, dma->nr_runs, false);
 	return ret;

@@ -60,6 +60,9 @@
 #define IOVA_NEVER 0x800000ULL
 #define IOVA_GONE 0x400000ULL
 #define IOVA_HUGE 0x1000000ULL
+/* 8 MiB of scattered 4 KiB pages (under edu's 28-bit DMA mask). */
+#define IOVA_SCATTER 0x2000000ULL
+#define SCATTER_PAGES 2048
 
 /* The x86 MSI window, which an attached group reserves. */
 #define MSI_BASE 0xfee00000ULL
@@ -397,6 +400,91 @@ TEST_F(edu, dma_lands_at_its_offset_inside_a_huge_page)
 	err = unmap(self->vm, IOVA_HUGE, 4 * MIB, NULL);
 	EXPECT_EQ(0, err) TH_LOG("unmap the huge pages: %s", strerror(err));
 	munmap(area, 6 * MIB);
+}
+
+/* How many physically contiguous runs @n pages at @p make (pagemap). */
+static long pfn_runs(const uint8_t *p, unsigned long n)
+{
+	uint64_t e, prev = 0;
+	unsigned long i;
+	long runs = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		off_t off = ((uintptr_t)p / PG + i) * sizeof(e);
+		uint64_t pfn;
+
+		if (pread(fd, &e, sizeof(e), off) != sizeof(e) ||
+		    !(e & (1ULL << 63))) {
+			close(fd);
+			return -EFAULT;
+		}
+		pfn = e & ((1ULL << 55) - 1);
+		if (!i || pfn != prev + 1)
+			runs++;
+		prev = pfn;
+	}
+	close(fd);
+	return runs;
+}
+
+/*
+ * A mapping of many scattered 4 KiB pages goes to the IOMMU in batches of
+ * runs (drivers/passthru/dma.c): DMA to pages around each batch's edges
+ * must land in the page at that IOVA's offset, and nowhere else.
+ */
+TEST_F(edu, dma_reaches_the_right_page_of_a_mapping_of_scattered_pages)
+{
+	static const unsigned long at[] = {
+		0, 1, 127, 128, 129, 255, 256, 257, 511, 512, 1023, 1024,
+		1500, 2046, 2047,
+	};
+	const size_t len = SCATTER_PAGES * PG;
+	unsigned long i, k;
+	uint8_t *mem;
+	long runs;
+	int err;
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	madvise(mem, len, MADV_NOHUGEPAGE);
+	/* Even pages first, then odd ones: neighbours are not adjacent. */
+	for (k = 0; k < 2; k++)
+		for (i = k; i < SCATTER_PAGES; i += 2)
+			memset(mem + i * PG, 0x22, PG);
+	runs = pfn_runs(mem, SCATTER_PAGES);
+	ASSERT_LT(256, runs) TH_LOG("%ld physical runs (pagemap): too few for the test",
+				    runs);
+	err = map(self->vm, IOVA_SCATTER, mem, len, RW);
+	ASSERT_EQ(0, err) TH_LOG("map %lu scattered pages: %s",
+				 (unsigned long)SCATTER_PAGES, strerror(err));
+	ASSERT_EQ(0, edu_dma(self->bar, IOVA_BUF, EDU_BUF, XFER, 0))
+		TH_LOG("DMA RAM -> device: timeout");
+	for (k = 0; k < ARRAY_SIZE(at); k++) {
+		ASSERT_EQ(0, edu_dma(self->bar, EDU_BUF,
+				     IOVA_SCATTER + at[k] * PG, XFER, 1))
+			TH_LOG("DMA into page %lu: timeout", at[k]);
+	}
+	for (i = 0, k = 0; i < SCATTER_PAGES; i++) {
+		uint8_t *page = mem + i * PG;
+
+		if (k < ARRAY_SIZE(at) && at[k] == i) {
+			k++;
+			EXPECT_EQ(0, memcmp(page, self->buf, XFER))
+				TH_LOG("page %lu (of %ld runs) lacks its DMA", i, runs);
+			EXPECT_TRUE(all_bytes(page + XFER, PG - XFER, 0x22))
+				TH_LOG("page %lu: written beyond the DMA", i);
+		} else {
+			EXPECT_TRUE(all_bytes(page, PG, 0x22))
+				TH_LOG("page %lu (of %ld runs) was written", i, runs);
+		}
+	}
+	err = unmap(self->vm, IOVA_SCATTER, len, NULL);
+	EXPECT_EQ(0, err) TH_LOG("unmap: %s", strerror(err));
+	munmap(mem, len);
 }
 
 /*
