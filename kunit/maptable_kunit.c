@@ -148,7 +148,7 @@ static void runs_merge_contiguous_frames(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(pfns); i++)
-		passthru_runs_add(runs, &nr, pfns[i]);
+		passthru_runs_add(runs, &nr, pfns[i], 1);
 	KUNIT_ASSERT_EQ(test, nr, 3UL);
 	KUNIT_EXPECT_EQ(test, runs[0].pfn, 10UL);
 	KUNIT_EXPECT_EQ(test, runs[0].npages, 3UL);
@@ -164,9 +164,26 @@ static void runs_backwards_frames_stay_apart(struct kunit *test)
 	unsigned long nr = 0;
 
 	/* Descending frames are not contiguous in IOVA order. */
-	passthru_runs_add(runs, &nr, 11);
-	passthru_runs_add(runs, &nr, 10);
+	passthru_runs_add(runs, &nr, 11, 1);
+	passthru_runs_add(runs, &nr, 10, 1);
 	KUNIT_EXPECT_EQ(test, nr, 2UL);
+}
+
+static void runs_ranges_merge_like_frames(struct kunit *test)
+{
+	struct passthru_run runs[3];
+	unsigned long nr = 0;
+
+	/* 512 frames, then 512 right after: one run; then a gap. */
+	passthru_runs_add(runs, &nr, 0x1000, 512);
+	passthru_runs_add(runs, &nr, 0x1200, 512);
+	passthru_runs_add(runs, &nr, 0x1401, 1);
+	passthru_runs_add(runs, &nr, 0x1402, 3);
+	KUNIT_ASSERT_EQ(test, nr, 2UL);
+	KUNIT_EXPECT_EQ(test, runs[0].pfn, 0x1000UL);
+	KUNIT_EXPECT_EQ(test, runs[0].npages, 1024UL);
+	KUNIT_EXPECT_EQ(test, runs[1].pfn, 0x1401UL);
+	KUNIT_EXPECT_EQ(test, runs[1].npages, 4UL);
 }
 
 static struct kunit_case passthru_maptable_cases[] = {
@@ -178,6 +195,7 @@ static struct kunit_case passthru_maptable_cases[] = {
 	KUNIT_CASE(dma_many_mappings_no_cap),
 	KUNIT_CASE(runs_merge_contiguous_frames),
 	KUNIT_CASE(runs_backwards_frames_stay_apart),
+	KUNIT_CASE(runs_ranges_merge_like_frames),
 	{}
 };
 

@@ -120,27 +120,28 @@ bool passthru_dma_all_within(struct rb_root_cached *root,
 }
 
 /**
- * passthru_runs_add() - append a page frame to a list of contiguous runs
+ * passthru_runs_add() - append page frames to a list of contiguous runs
  * @runs: the runs, with room for one more than @nr
  * @nr: how many runs are in use; updated
- * @pfn: the page frame that follows the pages already added
+ * @pfn: the first of the frames, which follow the frames already added
+ * @npages: how many contiguous frames from @pfn
  *
- * A frame that continues the last run extends it; any other starts a new
- * run.  Each run is later mapped with one IOMMU call (which picks the
- * largest page sizes it can) and unpinned with one call per folio.
+ * Frames that continue the last run extend it; any others start a new
+ * run.  Each run is later mapped as one piece (the IOMMU picks the largest
+ * page sizes it can) and unpinned with one call per folio.
  *
  * Context: any context.
  */
 void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
-		       unsigned long pfn)
+		       unsigned long pfn, unsigned long npages)
 {
 	struct passthru_run *r = *nr ? &runs[*nr - 1] : NULL;
 
 	if (r && r->pfn + r->npages == pfn) {
-		r->npages++;
+		r->npages += npages;
 		return;
 	}
 	runs[*nr].pfn = pfn;
-	runs[*nr].npages = 1;
+	runs[*nr].npages = npages;
 	(*nr)++;
 }

@@ -188,7 +188,7 @@ static int passthru_runs_reserve(struct passthru_dma *dma, unsigned long *cap,
  */
 int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 {
-	unsigned long done = 0, cap = 0, i, batch = PASSTHRU_PIN_BATCH;
+	unsigned long done = 0, cap = 0, i, k, batch = PASSTHRU_PIN_BATCH;
 	struct page *few[4], **pages;
 	unsigned int gup = FOLL_LONGTERM;
 	int ret = 0;
@@ -216,9 +216,15 @@ int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 			ret = passthru_pin_error(vm->mm, addr, n ?: -EFAULT);
 			break;
 		}
-		for (i = 0; i < n; i++)
-			passthru_runs_add(dma->runs, &dma->nr_runs,
-					  page_to_pfn(pages[i]));
+		/* Contiguous frames (a huge page's) go in as one piece. */
+		for (i = 0; i < n; i += k) {
+			unsigned long pfn = page_to_pfn(pages[i]);
+
+			for (k = 1; i + k < n; k++)
+				if (page_to_pfn(pages[i + k]) != pfn + k)
+					break;
+			passthru_runs_add(dma->runs, &dma->nr_runs, pfn, k);
+		}
 		done += n;
 		cond_resched();
 	}

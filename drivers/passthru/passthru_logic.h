@@ -144,6 +144,6 @@ int passthru_dma_unmap_check(struct rb_root_cached *root, u64 start, u64 last);
 bool passthru_dma_all_within(struct rb_root_cached *root,
 			     const struct passthru_ranges *rs);
 void passthru_runs_add(struct passthru_run *runs, unsigned long *nr,
-		       unsigned long pfn);
+		       unsigned long pfn, unsigned long npages);
 
 #endif /* PASSTHRU_LOGIC_H */
