@@ -25,7 +25,13 @@
 #include "compat.h"
 #include "passthru_priv.h"
 
-/* Pages pinned per pin_user_pages_fast() call: one page of pointers. */
+/*
+ * Pages pinned per pin_user_pages_fast() call: eight pages of pointers
+ * (4096 pages, 16 MiB, eight huge pages' worth: each call walks the page
+ * tables from the top again), or one page where eight contiguous pages
+ * cannot be had at once.
+ */
+#define PASSTHRU_PIN_ORDER 3
 #define PASSTHRU_PIN_BATCH (PAGE_SIZE / sizeof(struct page *))
 
 /**
@@ -189,8 +195,8 @@ static int passthru_runs_reserve(struct passthru_dma *dma, unsigned long *cap,
 int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 {
 	unsigned long done = 0, cap = 0, i, k, batch = PASSTHRU_PIN_BATCH;
+	unsigned int gup = FOLL_LONGTERM, order = 0;
 	struct page *few[4], **pages;
-	unsigned int gup = FOLL_LONGTERM;
 	int ret = 0;
 
 	if (dma->flags & PASSTHRU_DMA_WRITE)
@@ -200,9 +206,21 @@ int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 		pages = few;
 		batch = ARRAY_SIZE(few);
 	} else {
-		pages = (struct page **)__get_free_page(GFP_KERNEL_ACCOUNT);
+		pages = NULL;
+		if (dma->npages > PASSTHRU_PIN_BATCH) {
+			order = PASSTHRU_PIN_ORDER;
+			pages = (struct page **)__get_free_pages(GFP_KERNEL_ACCOUNT |
+								 __GFP_NORETRY |
+								 __GFP_NOWARN,
+								 order);
+		}
+		if (!pages) {
+			order = 0;
+			pages = (struct page **)__get_free_page(GFP_KERNEL_ACCOUNT);
+		}
 		if (!pages)
 			return -ENOMEM;
+		batch = PASSTHRU_PIN_BATCH << order;
 	}
 	while (done < dma->npages) {
 		unsigned long addr = dma->vaddr + (done << PAGE_SHIFT);
@@ -229,7 +247,7 @@ int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 		cond_resched();
 	}
 	if (pages != few)
-		free_page((unsigned long)pages);
+		free_pages((unsigned long)pages, order);
 	if (ret)
 		passthru_unpin_runs(dma->runs, dma->nr_runs, false);
 	return ret;
