@@ -181,6 +181,29 @@ static int passthru_runs_reserve(struct passthru_dma *dma, unsigned long *cap,
 	return 0;
 }
 
+/*
+ * How many of the @n pages from @pages[0] are contiguous frames.  Where
+ * the struct pages of contiguous frames are contiguous themselves (a
+ * virtual memmap, or a flat one), the pointers are compared, which is
+ * all a huge page's 512 entries cost.
+ */
+static unsigned long passthru_pages_contiguous(struct page **pages,
+					       unsigned long n)
+{
+	unsigned long pfn = page_to_pfn(pages[0]), k;
+
+	if (IS_ENABLED(CONFIG_SPARSEMEM_VMEMMAP) || IS_ENABLED(CONFIG_FLATMEM)) {
+		for (k = 1; k < n; k++)
+			if (pages[k] != pages[0] + k)
+				break;
+	} else {
+		for (k = 1; k < n; k++)
+			if (page_to_pfn(pages[k]) != pfn + k)
+				break;
+	}
+	return k;
+}
+
 /**
  * passthru_pin() - pin the memory of a new mapping
  * @vm: its VM, whose mm is the caller's
@@ -236,12 +259,9 @@ int passthru_pin(struct passthru_vm *vm, struct passthru_dma *dma)
 		}
 		/* Contiguous frames (a huge page's) go in as one piece. */
 		for (i = 0; i < n; i += k) {
-			unsigned long pfn = page_to_pfn(pages[i]);
-
-			for (k = 1; i + k < n; k++)
-				if (page_to_pfn(pages[i + k]) != pfn + k)
-					break;
-			passthru_runs_add(dma->runs, &dma->nr_runs, pfn, k);
+			k = passthru_pages_contiguous(pages + i, n - i);
+			passthru_runs_add(dma->runs, &dma->nr_runs,
+					  page_to_pfn(pages[i]), k);
 		}
 		done += n;
 		cond_resched();
