@@ -309,6 +309,32 @@ static double median(const double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/*
+ * Per round, the two drivers' figures and their ratio (X as in the
+ * speedup line, for that round alone): how far the rounds spread, which
+ * the medians do not show.
+ */
+static void print_rounds(const char *name, const char *unit,
+			 double v[NR_DRIVERS][MAX_ROUNDS], int rounds,
+			 int higher_is_better)
+{
+	double ratio[MAX_ROUNDS];
+	int r, d;
+
+	for (d = 0; d < NR_DRIVERS; d++) {
+		printf("# %s %s per round (%s):", name, driver_name[d], unit);
+		for (r = 0; r < rounds; r++)
+			printf(" %.1f", v[d][r]);
+		printf("\n");
+	}
+	for (r = 0; r < rounds; r++)
+		ratio[r] = higher_is_better ? v[PASSTHRU][r] / v[VFIO][r] :
+			   v[VFIO][r] / v[PASSTHRU][r];
+	qsort(ratio, rounds, sizeof(*ratio), cmp_double);
+	printf("# %s ratio per round: min %.2f, median %.2f, max %.2f\n", name,
+	       ratio[0], median(ratio, rounds), ratio[rounds - 1]);
+}
+
 static int bench_dma(int rounds)
 {
 	static double total[NR_BACKINGS][NR_DRIVERS][MAX_ROUNDS];
@@ -359,6 +385,12 @@ static int bench_dma(int rounds)
 			       median(unmaps[b][d], rounds), size / MIB, rounds);
 		}
 	}
+	for (b = 0; b < NR_BACKINGS; b++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "dma-%s", backing_name[b]);
+		print_rounds(name, "ms", total[b], rounds, 0);
+	}
 	return 0;
 }
 
@@ -369,32 +401,6 @@ static void open_session(int drv, struct session *s)
 		open_passthru(s);
 	else
 		open_vfio(s);
-}
-
-/*
- * Per round, the two drivers' figures and their ratio (X as in the
- * speedup line, for that round alone): how far the rounds spread, which
- * the medians do not show.
- */
-static void print_rounds(const char *name, const char *unit,
-			 double v[NR_DRIVERS][MAX_ROUNDS], int rounds,
-			 int higher_is_better)
-{
-	double ratio[MAX_ROUNDS];
-	int r, d;
-
-	for (d = 0; d < NR_DRIVERS; d++) {
-		printf("# %s %s per round (%s):", name, driver_name[d], unit);
-		for (r = 0; r < rounds; r++)
-			printf(" %.1f", v[d][r]);
-		printf("\n");
-	}
-	for (r = 0; r < rounds; r++)
-		ratio[r] = higher_is_better ? v[PASSTHRU][r] / v[VFIO][r] :
-			   v[VFIO][r] / v[PASSTHRU][r];
-	qsort(ratio, rounds, sizeof(*ratio), cmp_double);
-	printf("# %s ratio per round: min %.2f, median %.2f, max %.2f\n", name,
-	       ratio[0], median(ratio, rounds), ratio[rounds - 1]);
 }
 
 /*
