@@ -6,7 +6,7 @@
 #   make check         every test: KUnit, QEMU guests (VT-d, AMD-Vi, debug
 #                      kernel), static checks; installs its own dependencies
 #   make demo          boot a VT-d guest and show passthru claiming a device
-#   make bench         passthru against vfio-pci, in one guest boot
+#   make bench         passthru against vfio-pci, one guest boot per kernel
 #   make fuzz          a long fuzzer run on the debug kernel (PT_FUZZ_OPS,
 #                      PT_FUZZ_SEED)
 #   make lib           libpassthru.a, libpassthru.so and libpassthru.pc in
