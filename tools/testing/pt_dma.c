@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -447,10 +448,15 @@ TEST_F(edu, dma_reaches_the_right_page_of_a_mapping_of_scattered_pages)
 	long runs;
 	int err;
 
+	/*
+	 * No THP for this test's process (it runs in its own): the debug
+	 * kernels have THP always on and no madvise().
+	 */
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		TH_LOG("PR_SET_THP_DISABLE: %s", strerror(errno));
 	mem = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
-	madvise(mem, 2 * len, MADV_NOHUGEPAGE);
 	/*
 	 * Each page's fault is followed by one in a spacer area beyond it,
 	 * so that an allocator handing out frames in order leaves no two of
