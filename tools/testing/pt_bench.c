@@ -33,7 +33,19 @@
  *        from nothing to the first read of a mapped BAR0 page: passthru's
  *        VM, node, attach, region info and mmap; vfio's container, group,
  *        IOMMU, device, region info and mmap: "speedup open X"
+ *   pt_bench irq BDF ROUNDS SAMPLES [same|cross|kernel]
+ *        edu's interrupts, SAMPLES round trips per driver, kind and round,
+ *        from the raise write (mapped BAR0) to the eventfd's read()
+ *        returning; INTx also reads and acks edu's status and unmasks
+ *        through the unmask eventfd: "speedup irq-msi X", "speedup
+ *        irq-intx X" (medians), "speedup irq-msi-p99 X" and
+ *        "speedup irq-intx-p99 X".  The program runs on CPU 0; the
+ *        interrupt is steered to CPU 0 (same, the default), to CPU 1
+ *        (cross), or left where the kernel put it (kernel)
  */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -806,6 +818,354 @@ static int bench_nvme(int rounds, double secs)
 	return 0;
 }
 
+/*
+ * Interrupts: edu's MSI and INTx, as a VMM's vCPU thread sees them.  One
+ * sample is the time from the raise write (through the mapped BAR0) to
+ * the eventfd's read() returning; for INTx it goes on to what the guest's
+ * driver and the VMM must do before the next interrupt: read edu's status,
+ * ack it, and unmask INTx by writing the unmask eventfd (passthru's
+ * PASSTHRU_IRQ_SET_UNMASK_EVENTFD, vfio's VFIO_IRQ_SET_ACTION_UNMASK with
+ * an eventfd: both unmask inside that write(), the path KVM's resampler
+ * takes).
+ */
+#define EDU_STATUS 0x24
+#define EDU_RAISE 0x60
+#define EDU_ACK 0x64
+#define IRQ_WARMUP 200
+#define IRQ_TIMEOUT_S 60
+
+enum irq_kind { K_MSI, K_INTX, NR_KINDS };
+static const char * const kind_name[] = { "irq-msi", "irq-intx" };
+enum irq_place { P_SAME, P_CROSS, P_KERNEL };
+static const char * const place_name[] = { "same", "cross", "kernel" };
+
+struct irq_session {
+	struct session s;
+	uint8_t *bar0;
+	int efd, ufd;
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void edu_wr(struct irq_session *is, unsigned int off, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(is->bar0 + off), v, __ATOMIC_RELAXED);
+}
+
+static uint32_t edu_rd(struct irq_session *is, unsigned int off)
+{
+	return __atomic_load_n((uint32_t *)(is->bar0 + off), __ATOMIC_RELAXED);
+}
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "irq: no interrupt within the timeout\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+/* Bus mastering on, as the guest's driver does: an MSI is a DMA write. */
+static void irq_master(int drv, struct irq_session *is)
+{
+	uint64_t cfg, len;
+	uint16_t cmd;
+
+	region(drv, &is->s, drv == PASSTHRU ? PASSTHRU_REGION_CONFIG :
+	       VFIO_PCI_CONFIG_REGION_INDEX, &cfg, &len);
+	if (pread(is->s.dev, &cmd, 2, cfg + PCI_COMMAND) != 2)
+		die("read the command register");
+	cmd |= PCI_COMMAND_MASTER;
+	if (pwrite(is->s.dev, &cmd, 2, cfg + PCI_COMMAND) != 2)
+		die("write the command register");
+}
+
+static void irq_open(int drv, struct irq_session *is)
+{
+	uint64_t offset, len;
+	void *p;
+
+	open_session(drv, &is->s);
+	region(drv, &is->s, 0, &offset, &len);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, is->s.dev,
+		 offset);
+	if (p == MAP_FAILED)
+		die("mmap BAR0");
+	is->bar0 = p;
+	irq_master(drv, is);
+	is->efd = eventfd(0, EFD_CLOEXEC);
+	is->ufd = eventfd(0, EFD_CLOEXEC);
+	if (is->efd < 0 || is->ufd < 0)
+		die("eventfd");
+}
+
+static void irq_close(int drv, struct irq_session *is)
+{
+	munmap(is->bar0, 4096);
+	close(is->efd);
+	close(is->ufd);
+	close_session(drv, &is->s);
+}
+
+/* One action of SET_IRQS on vector 0 of @kind; @fd < -1: none (count 0). */
+static void irq_set(int drv, struct irq_session *is, enum irq_kind kind,
+		    int unmask, int32_t fd)
+{
+	if (drv == PASSTHRU) {
+		struct passthru_irq_set set = {
+			.size = sizeof(set),
+			.flags = unmask ? PASSTHRU_IRQ_SET_UNMASK_EVENTFD :
+				 PASSTHRU_IRQ_SET_EVENTFD,
+			.index = kind == K_MSI ? PASSTHRU_IRQ_MSI :
+				 PASSTHRU_IRQ_INTX,
+			.count = fd < -1 ? 0 : 1,
+			.data = (uintptr_t)&fd,
+		};
+
+		if (ioctl(is->s.dev, PASSTHRU_SET_IRQS, &set))
+			die("PASSTHRU_SET_IRQS");
+	} else {
+		struct {
+			struct vfio_irq_set set;
+			int32_t fd;
+		} a = {
+			.set = {
+				.argsz = sizeof(a),
+				.flags = (fd < -1 ? VFIO_IRQ_SET_DATA_NONE :
+					  VFIO_IRQ_SET_DATA_EVENTFD) |
+					 (unmask ? VFIO_IRQ_SET_ACTION_UNMASK :
+					  VFIO_IRQ_SET_ACTION_TRIGGER),
+				.index = kind == K_MSI ? VFIO_PCI_MSI_IRQ_INDEX :
+					 VFIO_PCI_INTX_IRQ_INDEX,
+				.count = fd < -1 ? 0 : 1,
+			},
+			.fd = fd,
+		};
+
+		if (ioctl(is->s.dev, VFIO_DEVICE_SET_IRQS, &a))
+			die("VFIO_DEVICE_SET_IRQS");
+	}
+}
+
+/* The Linux interrupt of the function's @kind, as sysfs tells it. */
+static int irq_number(enum irq_kind kind)
+{
+	char path[PATH_MAX], buf[32];
+	struct dirent *e;
+	int irq = -1;
+	FILE *f;
+	DIR *d;
+
+	if (kind == K_INTX) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/irq", bdf);
+		f = fopen(path, "r");
+		if (!f || !fgets(buf, sizeof(buf), f))
+			die(path);
+		fclose(f);
+		return atoi(buf);
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/msi_irqs", bdf);
+	d = opendir(path);
+	if (!d)
+		die(path);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			irq = atoi(e->d_name);
+	closedir(d);
+	if (irq < 0)
+		die("no MSI in msi_irqs");
+	return irq;
+}
+
+/* The CPU interrupt @irq is delivered to (the first, if several). */
+static int irq_cpu(int irq)
+{
+	char path[64], buf[64];
+	FILE *f;
+	int cpu = -1;
+
+	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
+	f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f))
+		cpu = atoi(buf);
+	if (f)
+		fclose(f);
+	return cpu;
+}
+
+/*
+ * Steer @irq to @cpu, for both drivers alike; returns the CPU the kernel
+ * had chosen.
+ */
+static int irq_steer(int irq, enum irq_place place)
+{
+	char path[64];
+	int was = irq_cpu(irq);
+
+	if (place == P_KERNEL)
+		return was;
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
+	if (write_file(path, place == P_SAME ? "0" : "1"))
+		die(path);
+	return was;
+}
+
+/* @n timed round trips of @kind (after IRQ_WARMUP untimed), in µs. */
+static void irq_samples(struct irq_session *is, enum irq_kind kind,
+			double *v, int n)
+{
+	uint64_t cnt, one = 1;
+	double t0, t1;
+	uint32_t st;
+	int i;
+
+	alarm(IRQ_TIMEOUT_S);
+	for (i = -IRQ_WARMUP; i < n; i++) {
+		t0 = now_us();
+		edu_wr(is, EDU_RAISE, 1);
+		if (read(is->efd, &cnt, sizeof(cnt)) != sizeof(cnt))
+			die("read the eventfd");
+		if (kind == K_MSI) {
+			t1 = now_us();
+			edu_wr(is, EDU_ACK, 1);
+		} else {
+			st = edu_rd(is, EDU_STATUS);
+			edu_wr(is, EDU_ACK, st);
+			if (write(is->ufd, &one, sizeof(one)) != sizeof(one))
+				die("write the unmask eventfd");
+			t1 = now_us();
+		}
+		if (cnt != 1) {
+			fprintf(stderr, "%s: the eventfd counted %llu for one raise\n",
+				kind_name[kind], (unsigned long long)cnt);
+			exit(1);
+		}
+		if (i >= 0)
+			v[i] = t1 - t0;
+	}
+	alarm(0);
+}
+
+/* Percentile @p (0..1) of @n sorted values. */
+static double pct(const double *s, int n, double p)
+{
+	int i = (int)(p * (n - 1) + 0.5);
+
+	return s[i];
+}
+
+static int bench_irq(int rounds, int n, enum irq_place place)
+{
+	static double med[NR_KINDS][NR_DRIVERS][MAX_ROUNDS];
+	static double p99[NR_KINDS][NR_DRIVERS][MAX_ROUNDS];
+	static int was[NR_KINDS][NR_DRIVERS][MAX_ROUNDS];
+	static int went[NR_KINDS][NR_DRIVERS][MAX_ROUNDS];
+	double *all[NR_KINDS][NR_DRIVERS];
+	double m[NR_KINDS][NR_DRIVERS], q[NR_KINDS][NR_DRIVERS];
+	struct sigaction sa = { .sa_handler = on_alarm };
+	cpu_set_t cpus;
+	int r, i, d, k, irq;
+
+	if (n < 100 || (place != P_KERNEL && place != P_SAME &&
+			sysconf(_SC_NPROCESSORS_ONLN) < 2))
+		return 2;
+	sigaction(SIGALRM, &sa, NULL);
+	/* The vCPU thread of a VMM is pinned: ours is, to CPU 0, for both. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		die("sched_setaffinity");
+	for (k = 0; k < NR_KINDS; k++)
+		for (d = 0; d < NR_DRIVERS; d++) {
+			all[k][d] = calloc((size_t)rounds * n, sizeof(double));
+			if (!all[k][d])
+				die("calloc");
+		}
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < NR_DRIVERS; i++) {
+			struct irq_session is;
+
+			d = (r + i) % NR_DRIVERS;
+			irq_open(d, &is);
+			for (k = 0; k < NR_KINDS; k++) {
+				double *v = all[k][d] + (size_t)r * n;
+				double *s = malloc(n * sizeof(*s));
+
+				if (!s)
+					die("malloc");
+				irq_set(d, &is, k, 0, is.efd);
+				if (k == K_INTX)
+					irq_set(d, &is, k, 1, is.ufd);
+				irq = irq_number(k);
+				was[k][d][r] = irq_steer(irq, place);
+				irq_samples(&is, k, v, n);
+				/* Some moves wait for the next interrupt. */
+				went[k][d][r] = irq_cpu(irq);
+				irq_set(d, &is, k, 0, -2);
+				memcpy(s, v, n * sizeof(*s));
+				qsort(s, n, sizeof(*s), cmp_double);
+				med[k][d][r] = pct(s, n, 0.5);
+				p99[k][d][r] = pct(s, n, 0.99);
+				free(s);
+			}
+			irq_close(d, &is);
+		}
+	}
+	rebind("\n");
+
+	for (k = 0; k < NR_KINDS; k++)
+		for (d = 0; d < NR_DRIVERS; d++) {
+			qsort(all[k][d], (size_t)rounds * n, sizeof(double),
+			      cmp_double);
+			m[k][d] = pct(all[k][d], rounds * n, 0.5);
+			q[k][d] = pct(all[k][d], rounds * n, 0.99);
+		}
+	for (k = 0; k < NR_KINDS; k++)
+		printf("speedup %s %.2f\n", kind_name[k],
+		       m[k][VFIO] / m[k][PASSTHRU]);
+	for (k = 0; k < NR_KINDS; k++)
+		printf("speedup %s-p99 %.2f\n", kind_name[k],
+		       q[k][VFIO] / q[k][PASSTHRU]);
+	for (k = 0; k < NR_KINDS; k++) {
+		for (d = 0; d < NR_DRIVERS; d++) {
+			printf("median %s %s: %.1f µs, p99 %.1f µs, ",
+			       kind_name[k], driver_name[d], m[k][d], q[k][d]);
+			printf("%d rounds x %d samples, program on CPU 0, irq %s\n",
+			       rounds, n, place == P_SAME ? "on CPU 0" :
+			       place == P_CROSS ? "on CPU 1" : "where the kernel put it");
+		}
+	}
+	for (k = 0; k < NR_KINDS; k++) {
+		char name[32];
+
+		for (d = 0; d < NR_DRIVERS; d++) {
+			printf("# %s %s: the interrupt's CPU per round, ",
+			       kind_name[k], driver_name[d]);
+			printf("the kernel's choice -> measured on:");
+			for (r = 0; r < rounds; r++)
+				printf(" %d->%d", was[k][d][r], went[k][d][r]);
+			printf("\n");
+		}
+		print_rounds(kind_name[k], "µs, median", med[k], rounds, 0);
+		snprintf(name, sizeof(name), "%s-p99", kind_name[k]);
+		print_rounds(name, "µs", p99[k], rounds, 0);
+	}
+	printf("# irq placement: %s\n", place_name[place]);
+	for (k = 0; k < NR_KINDS; k++)
+		for (d = 0; d < NR_DRIVERS; d++)
+			free(all[k][d]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds;
@@ -836,6 +1196,15 @@ int main(int argc, char **argv)
 		return bench_open(rounds);
 	if (argc == 5 && !strcmp(argv[1], "nvme"))
 		return bench_nvme(rounds, atof(argv[4]));
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "irq")) {
+		enum irq_place p = P_SAME;
+
+		while (argc == 6 && p < P_KERNEL && strcmp(argv[5], place_name[p]))
+			p++;
+		if (argc == 6 && strcmp(argv[5], place_name[p]))
+			goto usage;
+		return bench_irq(rounds, atoi(argv[4]), p);
+	}
 usage:
 	fprintf(stderr, "usage: see the top of pt_bench.c\n");
 	return 2;

@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# make bench: passthru against Debian's vfio-pci in this one boot: DMA
-# and open on the edu function at 00:03.0, BAR faults on ivshmem-plain,
-# NVMe random reads on the nvme at 00:05.0.  PT_BENCH_ROUNDS and PT_BENCH_MIB are set on
-# the kernel command line by scripts/bench.sh (defaults 7 and 1024);
-# pt.only (PT_BENCH_ONLY) picks some of dma, dma-cold, dma-large,
-# dma-many, bar, open, nvme.  dma-large maps 4 GiB of hugetlbfs (less if
-# the guest cannot reserve that many huge pages: it says so), dma-many
-# 100 000 mappings of 4 KiB.
+# make bench: passthru against Debian's vfio-pci in this one boot: DMA,
+# open and interrupts on the edu function at 00:03.0, BAR faults on
+# ivshmem-plain, NVMe random reads on the nvme at 00:05.0.  PT_BENCH_ROUNDS
+# and PT_BENCH_MIB are set on the kernel command line by scripts/bench.sh
+# (defaults 7 and 1024); pt.only (PT_BENCH_ONLY) picks some of dma,
+# dma-cold, dma-large, dma-many, bar, open, irq, nvme, or irqprof (not run
+# by default: the interrupt benchmark with the interrupt elsewhere, then
+# under ftrace; see irqprof() below).  dma-large maps 4 GiB of hugetlbfs
+# (less if the guest cannot reserve that many huge pages: it says so),
+# dma-many 100 000 mappings of 4 KiB.
 . /tests/lib.sh
 rounds=7
 mib=1024
-only="dma dma-cold dma-large dma-many bar open nvme"
+only="dma dma-cold dma-large dma-many bar open irq nvme"
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	pt.rounds=*) rounds=${arg#pt.rounds=} ;;
@@ -18,6 +20,52 @@ for arg in $(cat /proc/cmdline); do
 	pt.only=*) only=$(echo "${arg#pt.only=}" | tr , ' ') ;;
 	esac
 done
+
+# The interrupt round trip with the interrupt on the other CPU and where
+# the kernel puts it, then profiled: function_graph on each driver's
+# handlers (what they call, how long), and the trace events from the
+# handler's entry to the reader's read() returning (irqprof.awk).
+irqprof() {
+	T=/sys/kernel/tracing
+	[ -e $T/trace ] || mount -t tracefs nodev $T
+	# Prefixed: the speedup lines of make bench are the default placement's.
+	for p in cross kernel; do
+		pt_bench irq $EDU "$rounds" 4000 $p | sed "s/^/# irqprof $p: /"
+	done
+	echo 0 >$T/tracing_on
+	echo 32768 >$T/buffer_size_kb
+	echo function_graph >$T/current_tracer
+	echo funcgraph-tail >$T/trace_options
+	echo 3 >$T/max_graph_depth
+	for f in passthru_msi_handler vfio_msihandler passthru_intx_handler \
+		vfio_intx_handler passthru_unmask_wakeup virqfd_wakeup; do
+		echo $f >>$T/set_graph_function || echo "# irqprof: no $f to trace"
+	done
+	for p in same cross; do
+		echo >$T/trace
+		echo 1 >$T/tracing_on
+		pt_bench irq $EDU 2 1000 $p >/tmp/irqprof.out
+		echo 0 >$T/tracing_on
+		sed -nE "s/^(speedup|median) /# irqprof $p graph, traced: &/p" /tmp/irqprof.out
+		awk -v mode=graph -f /tests/irqprof.awk $T/trace | sed "s/^# irqprof /&$p /"
+	done
+	echo nop >$T/current_tracer
+	echo >$T/set_graph_function
+	for e in irq/irq_handler_entry irq/irq_handler_exit sched/sched_wakeup \
+		syscalls/sys_exit_read; do
+		echo 1 >$T/events/$e/enable || echo "# irqprof: no event $e"
+	done
+	for p in same cross; do
+		echo >$T/trace
+		echo 1 >$T/tracing_on
+		pt_bench irq $EDU 2 1000 $p >/tmp/irqprof.out
+		echo 0 >$T/tracing_on
+		sed -nE "s/^(speedup|median) /# irqprof $p events, traced: &/p" /tmp/irqprof.out
+		awk -v mode=events -f /tests/irqprof.awk $T/trace | sed "s/^# irqprof /&$p /"
+	done
+	echo 0 >$T/events/enable
+}
+
 insmod $PT
 for m in vfio_iommu_type1 vfio_pci; do
 	load_module $m || echo "# modprobe $m failed"
@@ -45,6 +93,9 @@ for b in $only; do
 	# Cheap rounds: three times as many, for a steadier median.
 	bar) pt_bench bar $IVSHMEM $((rounds * 3 > 32 ? 32 : rounds * 3)) 2 ;;
 	open) pt_bench open $EDU 15 ;;
+	# 4000 round trips per driver, kind and round.
+	irq) pt_bench irq $EDU "$rounds" 4000 ;;
+	irqprof) irqprof ;;
 	nvme) pt_bench nvme $NVME "$rounds" 2 ;;
 	*) echo "# unknown benchmark $b" ;;
 	esac
