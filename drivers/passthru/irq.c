@@ -7,9 +7,11 @@
  * reach all this are irq_ioctl.c's.
  *
  * Locking.  passthru_device.lock serialises PASSTHRU_SET_IRQS, the
- * teardown at close and the notifications.  Each vector's mask state is
- * under its spinlock, which its hard interrupt handler takes; eventfds are
- * signalled outside it.
+ * teardown at close and the notifications.  Each vector's mask state and
+ * eventfd change under its spinlock, which the INTx handler takes; the
+ * MSI/MSI-X handler reads them without it (WRITE_ONCE()/READ_ONCE()) and
+ * takes it only for a masked vector.  Eventfds are signalled outside it,
+ * and put only after synchronize_irq().
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -68,12 +70,24 @@ static irqreturn_t passthru_msi_handler(int irq, void *arg)
 	struct eventfd_ctx *trigger;
 	unsigned long flags;
 
-	spin_lock_irqsave(&v->lock, flags);
-	trigger = v->masked ? NULL : v->trigger;
-	if (v->masked)
-		v->pending = true;
-	spin_unlock_irqrestore(&v->lock, flags);
-	/* passthru_vector_swap() waits for this handler before a put. */
+	/*
+	 * Unmasked, as nearly always, this is what vfio-pci does: signal,
+	 * without the lock.  A mask that this read misses is one this
+	 * interrupt came before, as when the handler held the lock first;
+	 * the eventfd read is still the vector's, or one that
+	 * passthru_vector_swap() puts only after synchronize_irq().  Only a
+	 * masked vector needs the lock: its pending bit must not be set
+	 * after an unmask has looked at it.
+	 */
+	if (likely(!READ_ONCE(v->masked))) {
+		trigger = READ_ONCE(v->trigger);
+	} else {
+		spin_lock_irqsave(&v->lock, flags);
+		trigger = v->masked ? NULL : v->trigger;
+		if (v->masked)
+			v->pending = true;
+		spin_unlock_irqrestore(&v->lock, flags);
+	}
 	if (trigger)
 		passthru_eventfd_signal(trigger);
 	return IRQ_HANDLED;
@@ -95,7 +109,7 @@ void passthru_vector_mask(struct passthru_device *pt, struct passthru_vector *v)
 	spin_lock_irqsave(&v->lock, flags);
 	if (pt->irqs.type == PASSTHRU_IRQ_INTX)
 		passthru_intx_mask(pt, v);
-	v->masked = true;
+	WRITE_ONCE(v->masked, true);
 	spin_unlock_irqrestore(&v->lock, flags);
 }
 
@@ -120,7 +134,7 @@ bool passthru_vector_unmask(struct passthru_device *pt,
 	} else {
 		fire = v->pending;
 		v->pending = false;
-		v->masked = false;
+		WRITE_ONCE(v->masked, false);
 	}
 	spin_unlock_irqrestore(&v->lock, flags);
 	return fire;
@@ -143,8 +157,8 @@ static int passthru_vector_swap(struct passthru_device *pt, unsigned int i,
 	if (irqs->type != PASSTHRU_IRQ_INTX) {
 		spin_lock_irqsave(&v->lock, flags);
 		*old = v->trigger;
-		v->trigger = ctx;
-		v->masked = false;
+		WRITE_ONCE(v->trigger, ctx);
+		WRITE_ONCE(v->masked, false);
 		v->pending = false;
 		spin_unlock_irqrestore(&v->lock, flags);
 		/* A handler that read the old eventfd has signalled it. */
@@ -316,7 +330,7 @@ static int passthru_msix_grow(struct passthru_device *pt, unsigned int want)
 		/* MSI-X swaps cannot fail, and the new vector had none. */
 		passthru_vector_swap(pt, i, kept[i].trigger, &none);
 		spin_lock_irqsave(&v->lock, flags);
-		v->masked = kept[i].masked;
+		WRITE_ONCE(v->masked, kept[i].masked);
 		spin_unlock_irqrestore(&v->lock, flags);
 	}
 	kfree(kept);
