@@ -51,7 +51,9 @@ mode == "events" {
 		open_ = 2
 	} else if (ev == "sched_wakeup:" && /comm=pt_bench/ && open_) {
 		woke = 1
-	} else if (ev == "sys_exit_read:" && $1 ~ /^pt_bench-/ && open_ == 2) {
+	} else if (ev == "sys_read" && $(i + 2) == "->" && $1 ~ /^pt_bench-/ &&
+		   open_ == 2) {
+		# sys_exit_read prints as "sys_read -> 0x8".
 		cnt[cur]++
 		rsum[cur] += ts - t_in
 		slept[cur] += woke
