@@ -200,6 +200,9 @@ if [ $mode = bench ]; then
 	grep -E '^(speedup|median|#) ' "$dir/results.log" | tr -d '\r'
 	grep -q '^speedup ' "$dir/results.log" ||
 		die "the benchmark printed no result; see $dir/results.log and console.log"
+	# A guest (or QEMU) that died part way left some benchmarks out.
+	grep -q '^PT-DONE' "$dir/results.log" ||
+		die "the benchmark guest did not reach its end, so some benchmarks are missing; see $dir/qemu.log and console.log"
 	exit 0
 fi
 exec "$TOP/scripts/judge.sh" "$label" "$dir"
